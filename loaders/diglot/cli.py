@@ -21,8 +21,7 @@ COMMANDS = {
 }
 
 
-class UserError(Exception):
-    """A problem with the user's input: reported in one line, exit status 2."""
+from diglot.errors import DiglotError as UserError  # noqa: E402  (re-exported for commands)
 
 
 def _parser() -> argparse.ArgumentParser:
