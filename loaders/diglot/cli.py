@@ -24,22 +24,26 @@ COMMANDS = {
 from diglot.errors import DiglotError as UserError  # noqa: E402  (re-exported for commands)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
     from diglot import __version__
 
     parser = argparse.ArgumentParser(prog="diglot", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"diglot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f"diglot.commands.{name}")
-        module.configure(sub.add_parser(name, help=help_text, description=help_text))
-        # bind late so each subparser dispatches to its own module
-        sub.choices[name].set_defaults(_run=module.run)
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        # Import only the command being run: its dependencies load on demand.
+        if only is None or name == only:
+            module = importlib.import_module(f"diglot.commands.{name}")
+            module.configure(sub_parser)
+            sub_parser.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = _parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
         return int(args._run(args) or 0)
     except UserError as err:

@@ -1,0 +1,553 @@
+"""Banded dynamic programme over sentence beads, coarse to fine.
+
+The search space is a band of DP nodes (i, j) = "first i source and j target
+sentences consumed", stored row by row: row i holds columns lo[i]..hi[i].
+At the coarsest level the band is the whole grid of a small problem; each finer
+level doubles the resolution and keeps only a fixed-width band around the
+projected path, so time and memory grow linearly with the document length.
+
+Multi-sentence windows are never embedded here: the cosine of a window pair is
+the block sum of sentence-pair similarities over the product of the two
+window-sum norms, i.e. the cosine between the sums of the sentence vectors.
+Callers that do have real window vectors can overwrite entries of that matrix
+(see `Search.set_cos`) and rerun the final pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numba
+import numpy as np
+
+INF = np.inf
+
+# parameter vector layout shared with the compiled kernels
+P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR, P_LEN_RATIO = range(5)
+
+
+@dataclass(frozen=True)
+class Bead:
+    """Source and target sentence indices aligned together; score in [0, 1], higher is better."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+    monotonic: bool = True
+
+
+def bead_types(max_size: int) -> np.ndarray:
+    """Deletion, insertion, then every a-b with a, b <= max_size and a + b <= max_size + 1."""
+    if max_size < 1:
+        raise ValueError(f"max_size must be at least 1, got {max_size}")
+    types = [(1, 0), (0, 1)]
+    for a in range(1, max_size + 1):
+        for b in range(1, max_size + 1):
+            if a + b <= max_size + 1:
+                types.append((a, b))
+    return np.array(types, dtype=np.int64)
+
+
+@dataclass
+class Params:
+    """Cost model. Costs add up along the path; the DP minimises the total.
+
+    A bead a-b (a, b >= 1) costs  scale[a,b] * r + prior[a,b] + length + anchors,
+    where r = 2 (1 - cos) / (d_src + d_tgt) is the window cosine distance divided
+    by each window's mean distance to the other document (Vecalign's
+    normalisation: ~1 for unrelated text, small for translations).  A deletion or
+    insertion costs `delete`.
+    """
+
+    delete: float = 0.6
+    length: float = 0.0  # weight of the squared log length-ratio deviation
+    length_cap: float = 4.0
+    anchor: float = 0.0  # weight of mismatched shared tokens/numbers (-1..1)
+    scale: dict = field(default_factory=dict)  # (a, b) -> multiplier of r, default a*b as in Vecalign
+    prior: dict = field(default_factory=dict)  # (a, b) -> additive cost
+
+    def arrays(self, types: np.ndarray, len_ratio: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        scale = np.empty(len(types))
+        prior = np.zeros(len(types))
+        for t, (a, b) in enumerate(types):
+            key = (int(a), int(b))
+            scale[t] = self.scale.get(key, 1.0 if a == 0 or b == 0 else float(a * b))
+            prior[t] = self.prior.get(key, 0.0)
+        vec = np.array([self.delete, self.length, self.length_cap, self.anchor, len_ratio])
+        return vec, scale, prior
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+@numba.njit(cache=True, fastmath=True)
+def _dot(x, y):
+    s = np.float32(0.0)
+    for k in range(x.shape[0]):
+        s += x[k] * y[k]
+    return s
+
+
+@numba.njit(cache=True)
+def _window_stats(x, mu, max_size):
+    """Norm of the sum of each window x[k:k+a] and that sum's mean cosine to the other side.
+
+    From the Gram entries of neighbouring sentences, so no window vector is formed.
+    """
+    n = x.shape[0]
+    near = np.zeros((n, max_size), dtype=np.float64)  # near[k, d] = x_k . x_{k+d}
+    proj = np.empty(n, dtype=np.float64)
+    for k in range(n):
+        proj[k] = _dot(x[k], mu)
+        for d in range(max_size):
+            if k + d < n:
+                near[k, d] = _dot(x[k], x[k + d])
+    nrm = np.ones((n + 1, max_size + 1), dtype=np.float64)
+    msim = np.zeros((n + 1, max_size + 1), dtype=np.float64)
+    for k in range(n):
+        sq = 0.0
+        pr = 0.0
+        for a in range(1, max_size + 1):
+            last = k + a - 1
+            if last >= n:
+                break
+            sq += near[last, 0]
+            for l in range(k, last):
+                sq += 2.0 * near[l, last - l]
+            pr += proj[last]
+            v = np.sqrt(max(sq, 1e-12))
+            nrm[k, a] = v
+            msim[k, a] = pr / v
+    return nrm, msim
+
+
+@numba.njit(cache=True)
+def _sim_rows(x, y, lo, hi, max_size):
+    """Row-wise prefix sums of sentence similarities over every column a bead can touch.
+
+    Sentence row r is touched by beads ending at node rows r+1..r+max_size, whose
+    columns run from lo[r+1] - max_size to hi[r+max_size].
+    """
+    n = x.shape[0]
+    last = lo.shape[0] - 1
+    slo = np.empty(n, dtype=np.int64)
+    shi = np.empty(n, dtype=np.int64)
+    soff = np.zeros(n + 1, dtype=np.int64)
+    for r in range(n):
+        slo[r] = max(0, lo[r + 1] - max_size)
+        shi[r] = hi[min(last, r + max_size)]
+        soff[r + 1] = soff[r] + shi[r] - slo[r] + 1
+    pre = np.zeros(soff[n], dtype=np.float64)
+    for r in range(n):
+        base = soff[r]
+        acc = 0.0
+        for c in range(slo[r], shi[r]):
+            acc += _dot(x[r], y[c])
+            pre[base + c - slo[r] + 1] = acc
+    return slo, soff, pre
+
+
+@numba.njit(cache=True)
+def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny):
+    """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible)."""
+    nrows = lo.shape[0]
+    ntypes = types.shape[0]
+    cos = np.full((off[nrows], ntypes), np.nan, dtype=np.float32)
+    for i in range(nrows):
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            for t in range(ntypes):
+                a = types[t, 0]
+                b = types[t, 1]
+                if a == 0 or b == 0 or a > i or b > j:
+                    continue
+                block = 0.0
+                ok = True
+                for r in range(i - a, i):
+                    if j - b < slo[r] or j > slo[r] + soff[r + 1] - soff[r] - 1:
+                        ok = False
+                        break
+                    block += pre[soff[r] + j - slo[r]] - pre[soff[r] + j - b - slo[r]]
+                if ok:
+                    cos[cell, t] = block / (nx[i - a, a] * ny[j - b, b])
+    return cos
+
+
+@numba.njit(cache=True)
+def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my):
+    if a == 0 or b == 0:
+        return params[P_DEL]
+    if np.isnan(c):
+        return INF
+    den = max(1e-3, (1.0 - dx[i - a, a]) + (1.0 - dy[j - b, b]))
+    cost = scale[t] * 2.0 * (1.0 - c) / den + prior[t]
+    if params[P_LEN] != 0.0:
+        ls = lx[i] - lx[i - a]
+        lt = ly[j] - ly[j - b]
+        z = np.log((lt + 20.0) / (params[P_LEN_RATIO] * ls + 20.0))
+        cost += params[P_LEN] * min(z * z * 10.0, params[P_LEN_CAP])
+    if params[P_ANCHOR] != 0.0:
+        ms = np.uint64(0)
+        for r in range(i - a, i):
+            ms |= mx[r]
+        mt = np.uint64(0)
+        for r in range(j - b, j):
+            mt |= my[r]
+        union = ms | mt
+        if union != 0:
+            inter = ms & mt
+            nu = 0
+            ni = 0
+            while union:
+                union &= union - np.uint64(1)
+                nu += 1
+            while inter:
+                inter &= inter - np.uint64(1)
+                ni += 1
+            cost += params[P_ANCHOR] * (nu - 2.0 * ni) / nu
+    return cost
+
+
+@numba.njit(cache=True)
+def _forward(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my):
+    nrows = lo.shape[0]
+    ntypes = types.shape[0]
+    total = off[nrows]
+    best = np.full(total, INF, dtype=np.float64)
+    back = np.full(total, -1, dtype=np.int8)
+    best[0] = 0.0  # node (0, 0); lo[0] is always 0
+    for i in range(nrows):
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            acc = best[cell]
+            arg = back[cell]
+            for t in range(ntypes):
+                a = types[t, 0]
+                b = types[t, 1]
+                pi = i - a
+                pj = j - b
+                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = best[off[pi] + pj - lo[pi]]
+                if prev == INF:
+                    continue
+                v = prev + _bead_cost(i, j, t, a, b, cos[cell, t], params, scale, prior, dx, dy, lx, ly, mx, my)
+                if v < acc:
+                    acc = v
+                    arg = t
+            best[cell] = acc
+            back[cell] = arg
+    return best, back
+
+
+@numba.njit(cache=True)
+def _backward(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my):
+    """Cheapest cost from each node to the end: with `_forward` it gives min-marginals."""
+    nrows = lo.shape[0]
+    ntypes = types.shape[0]
+    rest = np.full(off[nrows], INF, dtype=np.float64)
+    rest[off[nrows] - 1] = 0.0
+    for i in range(nrows - 1, -1, -1):
+        for j in range(hi[i], lo[i] - 1, -1):
+            cell = off[i] + j - lo[i]
+            acc = rest[cell]
+            for t in range(ntypes):
+                ni = i + types[t, 0]
+                nj = j + types[t, 1]
+                if ni >= nrows or nj < lo[ni] or nj > hi[ni]:
+                    continue
+                ncell = off[ni] + nj - lo[ni]
+                if rest[ncell] == INF:
+                    continue
+                v = rest[ncell] + _bead_cost(
+                    ni, nj, t, types[t, 0], types[t, 1], cos[ncell, t], params, scale, prior, dx, dy, lx, ly, mx, my
+                )
+                if v < acc:
+                    acc = v
+            rest[cell] = acc
+    return rest
+
+
+@numba.njit(cache=True)
+def _traceback(lo, off, types, back):
+    nrows = lo.shape[0]
+    i = nrows - 1
+    j = lo[i] + (off[nrows] - 1 - off[i])
+    steps = []
+    while i > 0 or j > 0:
+        t = back[off[i] + j - lo[i]]
+        steps.append((i, j, np.int64(t)))
+        i -= types[t, 0]
+        j -= types[t, 1]
+    out = np.empty((len(steps), 3), dtype=np.int64)
+    for k in range(len(steps)):
+        out[k, 0], out[k, 1], out[k, 2] = steps[len(steps) - 1 - k]
+    return out
+
+
+@numba.njit(cache=True)
+def _band_from_path(nodes, n, m, width):
+    """Rows' column ranges covering the path (nodes, in order) dilated by `width` both ways."""
+    cmin = np.full(n + 1, m + 1, dtype=np.int64)
+    cmax = np.full(n + 1, -1, dtype=np.int64)
+    for k in range(nodes.shape[0] - 1):
+        i0, j0 = nodes[k, 0], nodes[k, 1]
+        i1, j1 = nodes[k + 1, 0], nodes[k + 1, 1]
+        for r in range(i0, i1 + 1):
+            cmin[r] = min(cmin[r], j0)
+            cmax[r] = max(cmax[r], j1)
+    lo = np.empty(n + 1, dtype=np.int64)
+    hi = np.empty(n + 1, dtype=np.int64)
+    for i in range(n + 1):
+        a = m + 1
+        b = -1
+        for r in range(max(0, i - width), min(n, i + width) + 1):
+            a = min(a, cmin[r])
+            b = max(b, cmax[r])
+        lo[i] = max(0, a - width)
+        hi[i] = min(m, b + width)
+    for i in range(n - 1, -1, -1):  # monotone edges keep every row reachable from the last
+        lo[i] = min(lo[i], lo[i + 1])
+    for i in range(1, n + 1):
+        hi[i] = max(hi[i], hi[i - 1])
+        lo[i] = min(lo[i], hi[i - 1])
+    lo[0] = 0
+    hi[n] = m
+    return lo, hi
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _offsets(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    off = np.zeros(len(lo) + 1, dtype=np.int64)
+    np.cumsum(hi - lo + 1, out=off[1:])
+    return off
+
+
+def _downsample(vecs: np.ndarray) -> np.ndarray:
+    """Sum neighbouring pairs, remove the mean (sums drift towards it) and renormalise."""
+    half = len(vecs) // 2
+    out = vecs[0 : 2 * half : 2] + vecs[1 : 2 * half : 2]
+    if half > 1:
+        out = out - out.mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(out / norms, dtype=np.float32)
+
+
+@dataclass
+class Level:
+    x: np.ndarray  # (n, d) unit vectors
+    y: np.ndarray
+    lx: np.ndarray  # (n + 1,) prefix sums of lengths
+    ly: np.ndarray
+    mx: np.ndarray  # (n,) uint64 anchor masks
+    my: np.ndarray
+
+
+class Search:
+    """One banded DP problem: band, window cosines, costs, and its best path."""
+
+    def __init__(self, level: Level, lo, hi, types, params: Params, len_ratio: float):
+        self.level, self.lo, self.hi, self.types = level, lo, hi, types
+        self.off = _offsets(lo, hi)
+        self.max_size = int(types.max())
+        n, m = len(level.x), len(level.y)
+        mu_y = level.y.mean(axis=0) if m else np.zeros(level.x.shape[1], np.float32)
+        mu_x = level.x.mean(axis=0) if n else np.zeros(level.y.shape[1], np.float32)
+        self.nx, self.dx = _window_stats(level.x, mu_y.astype(np.float32), self.max_size)
+        self.ny, self.dy = _window_stats(level.y, mu_x.astype(np.float32), self.max_size)
+        if n:
+            slo, soff, pre = _sim_rows(level.x, level.y, lo, hi, self.max_size)
+        else:
+            slo, soff, pre = np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0)
+        self.cos = _window_cos(lo, self.off, hi, types, slo, soff, pre, self.nx, self.ny)
+        del pre
+        self.pvec, self.scale, self.prior = params.arrays(types, len_ratio)
+
+    def _args(self):
+        lv = self.level
+        return (
+            self.lo, self.hi, self.off, self.types, self.cos, self.pvec, self.scale, self.prior,
+            self.dx, self.dy, lv.lx, lv.ly, lv.mx, lv.my,
+        )  # fmt: skip
+
+    def run(self) -> np.ndarray:
+        """Best path as rows (i, j, type) of the bead ending at node (i, j)."""
+        self.best, back = _forward(*self._args())
+        return _traceback(self.lo, self.off, self.types, back)
+
+    def total(self) -> float:
+        return float(self.best[-1])
+
+    def margins(self) -> np.ndarray:
+        """For every (cell, type): how much worse the best path forced through that bead is."""
+        rest = _backward(*self._args())
+        return _margins(self.lo, self.hi, self.off, self.types, self.best, rest, *self._args()[4:])
+
+    def cell(self, i: int, j: int) -> int:
+        return int(self.off[i] + j - self.lo[i])
+
+    def set_cos(self, i: int, j: int, t: int, value: float) -> None:
+        self.cos[self.cell(i, j), t] = value
+
+    def relative_distance(self, i: int, j: int, t: int) -> float:
+        """r = 2 (1 - cos) / (d_src + d_tgt) for the bead; ~1 for unrelated text."""
+        a, b = self.types[t]
+        c = float(self.cos[self.cell(i, j), t])
+        den = max(1e-3, (1.0 - self.dx[i - a, a]) + (1.0 - self.dy[j - b, b]))
+        return 2.0 * (1.0 - c) / den
+
+
+@numba.njit(cache=True)
+def _margins(lo, hi, off, types, best, rest, cos, params, scale, prior, dx, dy, lx, ly, mx, my):
+    nrows = lo.shape[0]
+    ntypes = types.shape[0]
+    out = np.full((off[nrows], ntypes), INF, dtype=np.float32)
+    total = best[off[nrows] - 1]
+    for i in range(nrows):
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            if rest[cell] == INF:
+                continue
+            for t in range(ntypes):
+                a = types[t, 0]
+                b = types[t, 1]
+                pi = i - a
+                pj = j - b
+                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = best[off[pi] + pj - lo[pi]]
+                if prev == INF:
+                    continue
+                c = _bead_cost(i, j, t, a, b, cos[cell, t], params, scale, prior, dx, dy, lx, ly, mx, my)
+                out[cell, t] = prev + c + rest[cell] - total
+    return out
+
+
+COARSE_TYPES = np.array([(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)], dtype=np.int64)
+
+
+def coarse_to_fine(
+    level: Level,
+    types: np.ndarray,
+    params: Params,
+    *,
+    full_size: int = 512,
+    width: int | None = None,
+    len_ratio: float = 1.0,
+) -> tuple[Search, np.ndarray]:
+    """Search at halved resolutions until the problem fits `full_size`², then refine in bands."""
+    levels = [level]
+    while len(levels[-1].x) * len(levels[-1].y) > full_size * full_size and min(
+        len(levels[-1].x), len(levels[-1].y)
+    ) >= 4:
+        lv = levels[-1]
+        levels.append(
+            Level(
+                _downsample(lv.x),
+                _downsample(lv.y),
+                lv.lx[::2].copy(),
+                lv.ly[::2].copy(),
+                _pair_or(lv.mx),
+                _pair_or(lv.my),
+            )
+        )
+    width = width if width is not None else int(types.max()) + 4
+    path = None
+    search = None
+    for depth in range(len(levels) - 1, -1, -1):
+        lv = levels[depth]
+        n, m = len(lv.x), len(lv.y)
+        if path is None:
+            lo = np.zeros(n + 1, dtype=np.int64)
+            hi = np.full(n + 1, m, dtype=np.int64)
+        else:
+            nodes = np.concatenate([[[0, 0]], path[:, :2] * 2, [[n, m]]]).astype(np.int64)
+            lo, hi = _band_from_path(nodes, n, m, width)
+        search = Search(lv, lo, hi, types if depth == 0 else COARSE_TYPES, params, len_ratio)
+        path = search.run()
+    return search, path
+
+
+def _pair_or(masks: np.ndarray) -> np.ndarray:
+    half = len(masks) // 2
+    return masks[0 : 2 * half : 2] | masks[1 : 2 * half : 2]
+
+
+def path_to_beads(search: Search, path: np.ndarray) -> list[Bead]:
+    """Beads from a path; deletions and insertions become single-sentence beads with score 0."""
+    beads = []
+    for i, j, t in path:
+        a, b = (int(v) for v in search.types[t])
+        src = tuple(range(i - a, i))
+        tgt = tuple(range(j - b, j))
+        if a and b:
+            score = min(1.0, max(0.0, 1.0 - search.relative_distance(i, j, t)))
+        else:
+            score = 0.0
+        beads.append(Bead(src, tgt, round(score, 6)))
+    return beads
+
+
+def align_vectors(
+    src_vecs: np.ndarray,
+    tgt_vecs: np.ndarray,
+    max_size: int = 4,
+    *,
+    delete: float = 0.6,
+    src_lengths: Sequence[float] | None = None,
+    tgt_lengths: Sequence[float] | None = None,
+) -> list[Bead]:
+    """Align two documents given only their sentence vectors.
+
+    src_vecs (n, d) and tgt_vecs (m, d) are float32, one L2-normalised row per
+    sentence.  A window of several sentences is scored by the cosine of the sums
+    of its sentence vectors, so no window embeddings are needed.  Beads have up
+    to `max_size` sentences a side (a + b <= max_size + 1); `delete` is the cost
+    of leaving one sentence unaligned, in units of the neighbourhood-normalised
+    cosine distance (~1 between unrelated sentences).  Optional character
+    lengths add a Gale–Church-style length term.  Linear time and memory.
+    """
+    x = _as_vectors(src_vecs, "src_vecs")
+    y = _as_vectors(tgt_vecs, "tgt_vecs")
+    if x.shape[1] != y.shape[1] and len(x) and len(y):
+        raise ValueError(f"dimension mismatch: {x.shape[1]} vs {y.shape[1]}")
+    params = Params(delete=delete)
+    lx, ly, ratio = _length_prefix(src_lengths, len(x)), _length_prefix(tgt_lengths, len(y)), 1.0
+    if src_lengths is not None and tgt_lengths is not None:
+        params.length = 1.0
+        ratio = float(ly[-1] + 1.0) / float(lx[-1] + 1.0)
+    return solve(x, y, lx, ly, np.zeros(len(x), np.uint64), np.zeros(len(y), np.uint64), max_size, params, ratio)
+
+
+def solve(x, y, lx, ly, mx, my, max_size: int, params: Params, ratio: float) -> list[Bead]:
+    """Monotonic beads for the given features; handles the degenerate shapes directly."""
+    n, m = len(x), len(y)
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
+    search, path = coarse_to_fine(Level(x, y, lx, ly, mx, my), bead_types(max_size), params, len_ratio=ratio)
+    return path_to_beads(search, path)
+
+
+def _as_vectors(vecs, name: str) -> np.ndarray:
+    arr = np.ascontiguousarray(vecs, dtype=np.float32)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D (sentences, dim) array, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def _length_prefix(lengths, n: int) -> np.ndarray:
+    out = np.zeros(n + 1, dtype=np.float64)
+    if lengths is not None:
+        lengths = np.asarray(lengths, dtype=np.float64)
+        if lengths.shape != (n,):
+            raise ValueError(f"expected {n} lengths, got shape {lengths.shape}")
+        np.cumsum(lengths, out=out[1:])
+    else:
+        out[1:] = np.arange(1, n + 1)
+    return out

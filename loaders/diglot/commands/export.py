@@ -1,0 +1,48 @@
+"""`diglot export --format moses|tmx|jsonl|tsv --out DIR`: aligned pairs for translation tools."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from diglot.errors import DiglotError
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is outside [0, 1]")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from diglot.export import BEAD_CONFIGS, FORMATS
+
+    parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    parser.add_argument("--out", required=True, type=Path,
+                        help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>")
+    parser.add_argument("--min-score", type=_score, default=None, metavar="S",
+                        help="keep beads scoring at least S (in [0, 1])")
+    parser.add_argument("--bead", default=None, metavar="SHAPES",
+                        help="keep only these bead shapes, e.g. 1-1,2-1")
+    parser.add_argument("--pair", default=None, metavar="SRC-TGT",
+                        help="keep one language pair, e.g. it-bn (bn-it swaps the sides)")
+    parser.add_argument("--config", default="alignments", choices=BEAD_CONFIGS,
+                        help="export predicted alignments (default) or the gold ones")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="corpus folder (default: the corpus diglot.load() reads)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from diglot.export import export
+
+    if args.corpus is not None and not args.corpus.is_dir():
+        raise DiglotError(f"{args.corpus}: no such corpus folder")
+    written = export(args.format, args.out, root=args.corpus, config=args.config,
+                     min_score=args.min_score, beads=args.bead, pair=args.pair)
+    for path in written:
+        print(path)
+    return 0

@@ -1,0 +1,37 @@
+"""`diglot publish --repo-id ORG/NAME [--dry-run]`: upload a verified corpus to the Hub and tag it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from diglot.errors import DiglotError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo-id", required=True, metavar="ORG/NAME", help="Hub dataset repository")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print every file (size, sha256), the repo id and the tag; send nothing")
+    parser.add_argument("--revision-tag", action=argparse.BooleanOptionalAction, default=True,
+                        help="tag the uploaded revision corpus-vX.Y.Z (default: yes)")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="corpus folder (default: the corpus diglot.load() reads)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from diglot import release
+    from diglot.load import corpus_dir
+
+    root = args.corpus if args.corpus is not None else corpus_dir()
+    if not root.is_dir():
+        raise DiglotError(f"{root}: no such corpus folder")
+    publish_plan = release.plan(root, args.repo_id, revision_tag=args.revision_tag)
+    if args.dry_run:
+        print("diglot publish --dry-run: nothing is sent; publishing would send:")
+        print(publish_plan.describe())
+        return 0
+    commit = release.publish(publish_plan)
+    print(f"published {publish_plan.repo_id} {publish_plan.version}: {commit.commit_url}")
+    if publish_plan.tag:
+        print(f"tagged {publish_plan.tag}")
+    return 0

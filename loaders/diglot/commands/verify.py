@@ -1,0 +1,33 @@
+"""`diglot verify [PATH]`: check a built corpus; exit 1 and list every problem if any."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from diglot.errors import DiglotError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=Path, default=None,
+                        help="corpus folder (default: the corpus diglot.load() reads)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing when the corpus is sound")
+
+
+def run(args: argparse.Namespace) -> int:
+    from diglot.integrity import verify
+    from diglot.load import corpus_dir
+
+    root = args.path if args.path is not None else corpus_dir()
+    if not root.exists():
+        raise DiglotError(f"{root}: no such corpus folder")
+    problems = verify(root)
+    for problem in problems:
+        print(f"{root}/{problem}", file=sys.stderr)
+    if problems:
+        print(f"diglot verify: {root}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"{root}: OK")
+    return 0

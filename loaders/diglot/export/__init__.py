@@ -1,0 +1,183 @@
+"""Export aligned beads for translation tools: Moses, TMX 1.4b, JSONL, TSV.
+
+`select()` reads the beads of `alignments` (or `gold`) that have text on both
+sides, filtered by score, bead shape and language pair; `export()` writes
+them to a folder, one file (Moses: one file per language) per language pair:
+
+    moses  OUT/corpus.<pair>.<src lang>, OUT/corpus.<pair>.<tgt lang>
+    tmx    OUT/corpus.<pair>.tmx
+    jsonl  OUT/corpus.<pair>.jsonl
+    tsv    OUT/corpus.<pair>.tsv
+
+`<pair>` is `<src lang>-<tgt lang>`; asking for the reversed pair
+(`--pair bn-it` of an `it-bn` corpus) swaps the sides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from diglot.errors import DiglotError
+
+FORMATS = ("moses", "tmx", "jsonl", "tsv")
+BEAD_CONFIGS = ("alignments", "gold")
+_BEAD = re.compile(r"^(\d+)-(\d+)$")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One exported bead: source and target text in their languages."""
+
+    bead_id: str
+    pair: str  # "<src_lang>-<tgt_lang>" as exported (swapped if asked)
+    src_lang: str
+    tgt_lang: str
+    src: str
+    tgt: str
+    score: float | None
+    bead: str  # "<n src>-<n tgt>" as exported
+    src_ids: tuple[str, ...]
+    tgt_ids: tuple[str, ...]
+
+
+def parse_beads(text: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """'1-1,2-1' -> ('1-1', '2-1'); raises DiglotError on anything else."""
+    if text is None:
+        return None
+    items = text.split(",") if isinstance(text, str) else list(text)
+    beads = tuple(item.strip() for item in items if item.strip())
+    if not beads:
+        raise DiglotError("--bead: give bead shapes like 1-1,2-1")
+    for bead in beads:
+        if not _BEAD.match(bead):
+            raise DiglotError(f"--bead: {bead!r} is not '<n src>-<n tgt>' (e.g. 1-1, 2-1)")
+    return beads
+
+
+def _read_config(root: Path, config: str):
+    import polars as pl
+
+    files = sorted((root / config).glob("*.parquet"))
+    if not files:
+        raise DiglotError(f"{root / config}: no Parquet files for config {config!r}; is {root} a built corpus?")
+    try:
+        return pl.read_parquet(files)
+    except Exception as err:  # polars raises its own ComputeError / OSError kinds
+        raise DiglotError(f"{files[0]}: cannot be read as Parquet: {err}") from err
+
+
+def select(
+    root: str | Path | None = None,
+    *,
+    config: str = "alignments",
+    min_score: float | None = None,
+    beads: str | Sequence[str] | None = None,
+    pair: str | None = None,
+) -> dict[str, list[Pair]]:
+    """Beads with text on both sides, grouped by exported pair, in file order."""
+    import polars as pl
+
+    from diglot.load import corpus_dir
+
+    root = Path(root) if root is not None else corpus_dir()
+    if config not in BEAD_CONFIGS:
+        raise DiglotError(f"--config must be one of {', '.join(BEAD_CONFIGS)}, not {config!r}")
+    if min_score is not None and not (0.0 <= min_score <= 1.0):
+        raise DiglotError(f"--min-score {min_score} is outside [0, 1]")
+    shapes = parse_beads(beads)
+
+    table = _read_config(root, config)
+    docs = _read_config(root, "documents").select("doc_id", "lang")
+    lang_of = dict(zip(docs["doc_id"].to_list(), docs["lang"].to_list()))
+    missing = sorted({d for d in table["src_doc"].to_list() + table["tgt_doc"].to_list() if d not in lang_of})
+    if missing:
+        raise DiglotError(f"{root / config}: beads name documents absent from documents: {', '.join(missing[:5])}")
+
+    both_sides = (
+        (pl.col("src_ids").list.len() > 0)
+        & (pl.col("tgt_ids").list.len() > 0)
+        & (pl.col("src_text").str.strip_chars().str.len_chars() > 0)
+        & (pl.col("tgt_text").str.strip_chars().str.len_chars() > 0)
+    )
+    table = table.filter(both_sides.fill_null(False))
+    if min_score is not None:
+        table = table.filter((pl.col("score") >= min_score).fill_null(False))
+
+    available = sorted(set(table["pair"].to_list()))
+    swap = False
+    if pair is not None:
+        if pair in available:
+            table = table.filter(pl.col("pair") == pair)
+        else:
+            src, sep, tgt = pair.partition("-")
+            reverse = f"{tgt}-{src}"
+            if not sep or reverse not in available:
+                every = sorted(set(_read_config(root, config)["pair"].to_list()))
+                raise DiglotError(f"--pair {pair}: {root / config} has no such pair (pairs: {', '.join(every) or 'none'})")
+            table = table.filter(pl.col("pair") == reverse)
+            swap = True
+
+    grouped: dict[str, list[Pair]] = {}
+    for row in table.iter_rows(named=True):
+        src_lang, tgt_lang = lang_of[row["src_doc"]], lang_of[row["tgt_doc"]]
+        item = Pair(
+            bead_id=row["bead_id"], pair=f"{src_lang}-{tgt_lang}", src_lang=src_lang, tgt_lang=tgt_lang,
+            src=row["src_text"], tgt=row["tgt_text"], score=row["score"], bead=row["bead"],
+            src_ids=tuple(row["src_ids"]), tgt_ids=tuple(row["tgt_ids"]),
+        )
+        if swap:
+            n_src, n_tgt = item.bead.split("-")
+            item = Pair(
+                bead_id=item.bead_id, pair=f"{tgt_lang}-{src_lang}", src_lang=tgt_lang, tgt_lang=src_lang,
+                src=item.tgt, tgt=item.src, score=item.score, bead=f"{n_tgt}-{n_src}",
+                src_ids=item.tgt_ids, tgt_ids=item.src_ids,
+            )
+        if shapes is not None and item.bead not in shapes:
+            continue
+        if item.src_lang == item.tgt_lang:
+            raise DiglotError(f"{root / config}: bead {item.bead_id} pairs two {item.src_lang} documents")
+        grouped.setdefault(item.pair, []).append(item)
+    return grouped
+
+
+def export(
+    fmt: str,
+    out: str | Path,
+    *,
+    root: str | Path | None = None,
+    config: str = "alignments",
+    min_score: float | None = None,
+    beads: str | Sequence[str] | None = None,
+    pair: str | None = None,
+) -> list[Path]:
+    """Write the selected beads to folder `out` in `fmt`; returns the files written."""
+    from diglot.export import jsonl, moses, tmx, tsv
+
+    writers = {"moses": moses.write, "tmx": tmx.write, "jsonl": jsonl.write, "tsv": tsv.write}
+    if fmt not in writers:
+        raise DiglotError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise DiglotError(f"{out}: exists and is not a folder (--out names the folder to write into)")
+    groups = select(root, config=config, min_score=min_score, beads=beads, pair=pair)
+    if not groups:
+        raise DiglotError(f"no bead of {config} has text on both sides and matches the filters "
+                          f"(min-score={min_score}, bead={beads}, pair={pair}); nothing written")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for pair_name, items in groups.items():
+        written.extend(writers[fmt](items, out, stem=f"corpus.{pair_name}"))
+    return written
+
+
+def write_atomically(path: Path, lines: Iterable[str]) -> Path:
+    """Write text lines (each ending in '\\n') via a temporary file, then rename."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        for line in lines:
+            handle.write(line)
+    tmp.replace(path)
+    return path

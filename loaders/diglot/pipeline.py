@@ -1,0 +1,208 @@
+"""The build: seeds → corpus, as a chain of small steps with typed records.
+
+read → clean → segment → tag → align → write. `build` runs them into a
+temporary folder and only then swaps it in, so a failed build leaves the
+previous corpus exactly as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import filecmp
+import shutil
+import tempfile
+from collections.abc import Callable
+from itertools import combinations
+from pathlib import Path
+
+from diglot.errors import SeedError
+from diglot.langid import FOREIGN_SENTENCE_CONFIDENCE, LanguageTagger
+from diglot.languages import dominant_script, flores_code
+from diglot.manifest import Manifest, Seed, read_manifest, read_seed
+from diglot.normalize import clean_document, normalize_span
+from diglot.records import BeadRecord, DocumentRecord, SentenceRecord
+from diglot.segment import sentence_spans
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+# -- read -------------------------------------------------------------------
+
+
+def read_seeds(seeds_dir: Path) -> tuple[Manifest, list[Seed]]:
+    manifest = read_manifest(seeds_dir)
+    return manifest, [read_seed(seeds_dir, entry) for entry in manifest.entries]
+
+
+# -- clean, tag the document --------------------------------------------------
+
+
+def clean(seed: Seed, tagger: LanguageTagger) -> DocumentRecord:
+    entry = seed.entry
+    cleaned = clean_document(seed.raw_text, lambda text: tagger.is_language(text, entry.lang))
+    if not cleaned.paragraphs:
+        raise SeedError(seed.path, "empty: nothing left after removing debris and white space")
+    script = entry.script or dominant_script(cleaned.text)
+    try:
+        lang_code = entry.lang_code or flores_code(entry.lang, script)
+    except ValueError as err:
+        raise SeedError(seed.path, str(err)) from None
+    found = tagger.document(cleaned.text)
+    if found.lang is not None and found.lang != entry.lang.split("-")[0]:
+        raise SeedError(
+            seed.path,
+            f"detected language {found.lang!r} (confidence {found.confidence:.2f}) contradicts the manifest's {entry.lang!r}",
+        )
+    return DocumentRecord(seed, cleaned, script, lang_code, found.lang, found.confidence)
+
+
+# -- segment --------------------------------------------------------------------
+
+
+def segment(doc: DocumentRecord) -> DocumentRecord:
+    sentences = []
+    for p_index, paragraph in enumerate(doc.clean.paragraphs):
+        is_title = p_index == 0 and bool(doc.clean.title)
+        spans = [(0, len(paragraph.text))] if is_title else sentence_spans(paragraph.text, doc.lang)
+        for start, end in spans:
+            raw_start, raw_end = paragraph.offsets.span(start, end)
+            text = paragraph.text[start:end]
+            position = len(sentences)
+            sentences.append(
+                SentenceRecord(f"{doc.doc_id}:{position:04d}", doc.doc_id, p_index, position, text, raw_start, raw_end, is_title)
+            )
+            # The corpus invariant, checked as it is made rather than hoped for.
+            again = normalize_span(doc.seed.raw_text[raw_start:raw_end])
+            if again != text:
+                raise SeedError(doc.seed.path, f"internal: sentence {position} does not re-normalise from its raw span")
+    return dataclasses.replace(doc, sentences=tuple(sentences))
+
+
+# -- tag sentences ----------------------------------------------------------------
+
+
+def tag(doc: DocumentRecord, tagger: LanguageTagger) -> DocumentRecord:
+    tagged = []
+    base = doc.lang.split("-")[0]
+    for s in doc.sentences:
+        found = tagger.sentence(s.text)
+        spans = tagger.foreign_spans(s.text, base, doc.script)
+        flags = []
+        if found.lang not in (base, None) and found.confidence >= FOREIGN_SENTENCE_CONFIDENCE:
+            flags.append("foreign_sentence")
+        flags += sorted({f"foreign_span:{sp.lang}" for sp in spans})
+        tagged.append(
+            dataclasses.replace(
+                s,
+                lang_detected=found.lang,
+                lang_confidence=found.confidence,
+                flags=tuple(flags),
+                foreign_spans=tuple((sp.start, sp.end, sp.lang) for sp in spans),
+            )
+        )
+    return dataclasses.replace(doc, sentences=tuple(tagged))
+
+
+# -- align ---------------------------------------------------------------------------
+
+
+def pairs_to_align(docs: list[DocumentRecord]) -> list[tuple[DocumentRecord, DocumentRecord]]:
+    """Every two renditions of one source in different languages, in manifest order."""
+    out = []
+    for a, b in combinations(docs, 2):
+        if a.seed.entry.source_id == b.seed.entry.source_id and a.lang != b.lang:
+            out.append((a, b))
+    return out
+
+
+def align_pair(src: DocumentRecord, tgt: DocumentRecord, embedder) -> list[BeadRecord]:
+    from diglot.align import align
+
+    beads = align([s.text for s in src.sentences], [s.text for s in tgt.sentences], embedder=embedder)
+    pair = f"{src.lang}-{tgt.lang}"
+    return [BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(b.src), tuple(b.tgt), float(b.score), bool(b.monotonic)) for b in beads]
+
+
+# -- build -----------------------------------------------------------------------------
+
+
+def build(seeds_dir: Path | str, out_dir: Path | str, *, embedder: str | None = None, progress: Progress = _quiet) -> Path:
+    """Build the corpus from `seeds_dir` into `out_dir`, atomically.
+
+    Everything is written to a sibling temporary folder first; `out_dir` is
+    replaced only when the whole build has succeeded.
+    """
+    from diglot import corpus_writer
+
+    seeds_dir, out_dir = Path(seeds_dir), Path(out_dir)
+    manifest, seeds = read_seeds(seeds_dir)
+    progress(f"read {len(seeds)} seed(s) from {seeds_dir} (manifest {manifest.path.name}, corpus {manifest.version})")
+    candidates = sorted({s.entry.lang for s in seeds} | set(manifest.contact_languages))
+    tagger = LanguageTagger(candidates)
+    docs = []
+    for seed in seeds:
+        doc = tag(segment(clean(seed, tagger)), tagger)
+        n_flagged = sum(1 for s in doc.sentences if s.flags)
+        progress(
+            f"  {doc.doc_id}: {doc.lang_code}, {len(doc.clean.paragraphs)} paragraphs, {len(doc.sentences)} sentences, "
+            f"{len(doc.clean.removed)} removals, {n_flagged} sentences flagged"
+        )
+        docs.append(doc)
+    embedder = embedder or manifest.embedder
+    alignments: list[BeadRecord] = []
+    # embedder "none": a corpus of cleaned, tagged sentences without alignments
+    for src, tgt in pairs_to_align(docs) if embedder != "none" else []:
+        beads = align_pair(src, tgt, embedder)
+        progress(f"  aligned {src.doc_id} ~ {tgt.doc_id}: {len(beads)} beads ({embedder})")
+        alignments += beads
+    gold = corpus_writer.read_gold(seeds_dir, manifest, docs)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a corpus is for reading
+    try:
+        corpus_writer.write(staging, manifest, docs, alignments, gold, embedder=embedder, seeds_dir=seeds_dir)
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    progress(f"wrote {out_dir}")
+    return out_dir
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Replace out_dir by staging with two renames; the old copy goes last."""
+    retired = None
+    if out_dir.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        retired.rmdir()
+        out_dir.rename(retired)
+    try:
+        staging.rename(out_dir)
+    except BaseException:
+        if retired is not None:
+            retired.rename(out_dir)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def check(seeds_dir: Path | str, corpus_dir: Path | str, *, embedder: str | None = None, progress: Progress = _quiet) -> list[str]:
+    """Rebuild into a temporary folder; list every file that differs from `corpus_dir`."""
+    corpus_dir = Path(corpus_dir)
+    with tempfile.TemporaryDirectory(prefix="diglot-check-") as tmp:
+        rebuilt = build(seeds_dir, Path(tmp) / "corpus", embedder=embedder, progress=progress)
+        return _differences(rebuilt, corpus_dir)
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()} if b.is_dir() else set()
+    diffs = [f"only in the rebuild: {f}" for f in sorted(files_a - files_b)]
+    diffs += [f"only in {b}: {f}" for f in sorted(files_b - files_a)]
+    diffs += [f"bytes differ: {f}" for f in sorted(files_a & files_b) if not filecmp.cmp(a / f, b / f, shallow=False)]
+    return diffs

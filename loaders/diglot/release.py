@@ -1,0 +1,238 @@
+"""Release rules and the publish plan (see RELEASING.md).
+
+Versioning of the corpus (`corpus_version`, semver):
+
+- schema change (a config added or removed, a column added, removed, renamed
+  or retyped): bump MAJOR;
+- data change (any row added, removed or changed, in any config): bump MINOR;
+- only the card or CHANGELOG prose changed: bump PATCH;
+- nothing changed: no release.
+
+`classify(old, new)` says which of these separates two built corpora (the
+`corpus_version` column itself is ignored, since every release rewrites it);
+`check_release(old, new)` says whether `new` carries the version the rules
+call for.  `plan(root, repo_id)` verifies a corpus and lists exactly what
+`publish` would send; `publish(plan)` sends it with huggingface_hub.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow.parquet as pq
+
+from diglot.errors import CorpusError, DiglotError
+from diglot.integrity import checksums
+from diglot.integrity.verify import CARD, CHANGELOG, parse_semver, verify
+
+Change = Literal["schema", "data", "docs", "none"]
+TAG_PREFIX = "corpus-v"
+REPO_TYPE = "dataset"
+
+
+def bump(version: str, change: Change) -> str:
+    """The version that follows `version` after a change of kind `change`."""
+    parts = parse_semver(version)
+    if parts is None:
+        raise DiglotError(f"{version!r} is not a semantic version X.Y.Z")
+    major, minor, patch = parts
+    if change == "schema":
+        return f"{major + 1}.0.0"
+    if change == "data":
+        return f"{major}.{minor + 1}.0"
+    if change == "docs":
+        return f"{major}.{minor}.{patch + 1}"
+    if change == "none":
+        return version
+    raise ValueError(f"unknown change kind {change!r}")
+
+
+def tag_for(version: str) -> str:
+    if parse_semver(version) is None:
+        raise DiglotError(f"{version!r} is not a semantic version X.Y.Z")
+    return f"{TAG_PREFIX}{version}"
+
+
+def card_version(root: str | Path) -> str:
+    """`corpus_version` from a corpus's dataset card."""
+    from huggingface_hub import DatasetCard
+
+    path = Path(root) / CARD
+    if not path.is_file():
+        raise CorpusError(f"{path}: missing; no dataset card, no corpus_version")
+    version = DatasetCard.load(path).data.to_dict().get("corpus_version")
+    if parse_semver(version) is None:
+        raise CorpusError(f"{path}: corpus_version {version!r} is not a semantic version X.Y.Z")
+    return version
+
+
+def _configs(root: Path) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {}
+    for parquet in sorted(root.glob("*/*.parquet")):
+        found.setdefault(parquet.parent.name, []).append(parquet)
+    return found
+
+
+def classify(old: str | Path, new: str | Path) -> Change:
+    """The kind of change from corpus `old` to corpus `new` (both built folders)."""
+    old, new = Path(old), Path(new)
+    old_configs, new_configs = _configs(old), _configs(new)
+    if set(old_configs) != set(new_configs):
+        return "schema"
+    for name in old_configs:
+        old_schema = pq.read_schema(old_configs[name][0]).remove_metadata()
+        new_schema = pq.read_schema(new_configs[name][0]).remove_metadata()
+        if not old_schema.equals(new_schema):
+            return "schema"
+    for name in old_configs:
+        old_table = pq.read_table(old_configs[name]).replace_schema_metadata(None)
+        new_table = pq.read_table(new_configs[name]).replace_schema_metadata(None)
+        if "corpus_version" in old_table.column_names:
+            old_table = old_table.drop_columns(["corpus_version"])
+            new_table = new_table.drop_columns(["corpus_version"])
+        if not old_table.equals(new_table):
+            return "data"
+    for name in (CARD, CHANGELOG):
+        old_text = (old / name).read_text(encoding="utf-8") if (old / name).is_file() else ""
+        new_text = (new / name).read_text(encoding="utf-8") if (new / name).is_file() else ""
+        if _without_version(old_text) != _without_version(new_text):
+            return "docs"
+    return "none"
+
+
+def _without_version(text: str) -> str:
+    """Card/CHANGELOG text minus the lines a pure version bump rewrites."""
+    return "\n".join(line for line in text.splitlines()
+                     if not line.startswith("corpus_version:") and not line.startswith("## ["))
+
+
+def check_release(old: str | Path, new: str | Path) -> list[str]:
+    """Why corpus `new` is not a correct release after `old` (empty: it is)."""
+    old_version, new_version = card_version(old), card_version(new)
+    change = classify(old, new)
+    if change == "none":
+        if new_version != old_version:
+            return [f"nothing changed since {old_version}, yet the version moved to {new_version}"]
+        return []
+    wanted = bump(old_version, change)
+    if new_version != wanted:
+        return [f"a {change} change after {old_version} must be released as {wanted}, not {new_version}"]
+    return []
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str  # relative to the corpus root, POSIX
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    folder: Path
+    repo_id: str
+    version: str
+    tag: str | None  # None: upload without tagging
+    files: tuple[PlannedFile, ...]
+    repo_type: str = REPO_TYPE
+    commit_message: str = ""
+    steps: tuple[str, ...] = field(default=())
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def describe(self) -> str:
+        """What a dry run prints: every file with size and SHA-256, the repo, the tag."""
+        lines = [
+            f"repo_id: {self.repo_id} (repo_type={self.repo_type})",
+            f"folder: {self.folder}",
+            f"corpus_version: {self.version}",
+            f"tag: {self.tag if self.tag else '(none: --no-revision-tag)'}",
+            f"commit message: {self.commit_message}",
+            f"files: {len(self.files)}, {self.total_bytes} bytes",
+        ]
+        width = max((len(str(f.size)) for f in self.files), default=1)
+        lines += [f"  {f.sha256}  {f.size:>{width}}  {f.path}" for f in self.files]
+        lines.append("steps:")
+        lines += [f"  {i}. {step}" for i, step in enumerate(self.steps, start=1)]
+        return "\n".join(lines)
+
+
+def _check_repo_id(repo_id: str) -> None:
+    parts = repo_id.split("/")
+    if len(parts) != 2 or not all(parts) or any(c.isspace() for c in repo_id):
+        raise DiglotError(f"--repo-id {repo_id!r} is not ORG/NAME")
+
+
+def plan(root: str | Path, repo_id: str, *, revision_tag: bool = True) -> PublishPlan:
+    """Verify the corpus at `root` and list what publishing it would send.
+
+    Raises CorpusError (listing the problems) if the corpus fails verify.
+    """
+    _check_repo_id(repo_id)
+    root = Path(root)
+    problems = verify(root)
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise CorpusError(f"{root}: refusing to publish a corpus that fails verify: "
+                          f"{len(problems)} problem(s): {shown}{more}")
+    version = card_version(root)
+    tag = tag_for(version) if revision_tag else None
+    paths = sorted([name for name in (CARD, CHANGELOG, checksums.MANIFEST) if (root / name).is_file()]
+                   + checksums.data_files(root))
+    files = tuple(PlannedFile(p, (root / p).stat().st_size, checksums.sha256_file(root / p)) for p in paths)
+    message = f"diglot corpus v{version}"
+    steps = [
+        f"HfApi().create_repo(repo_id={repo_id!r}, repo_type={REPO_TYPE!r}, exist_ok=True)",
+    ]
+    if tag:
+        steps.append(f"HfApi().list_repo_refs({repo_id!r}, repo_type={REPO_TYPE!r}): refuse if tag {tag!r} exists")
+    steps.append(f"HfApi().upload_folder(repo_id={repo_id!r}, repo_type={REPO_TYPE!r}, folder_path={str(root)!r}, "
+                 f"allow_patterns=<the {len(files)} files above>, commit_message={message!r})")
+    if tag:
+        steps.append(f"HfApi().create_tag({repo_id!r}, tag={tag!r}, repo_type={REPO_TYPE!r}, "
+                     "revision=<the commit upload_folder made>)")
+    return PublishPlan(folder=root, repo_id=repo_id, version=version, tag=tag, files=files,
+                       commit_message=message, steps=tuple(steps))
+
+
+def publish(publish_plan: PublishPlan, *, api: Any = None) -> Any:
+    """Send the plan with huggingface_hub; returns the upload's CommitInfo.
+
+    Re-checks every file's SHA-256 first, so a corpus changed after planning
+    is not sent.
+    """
+    for f in publish_plan.files:
+        path = publish_plan.folder / f.path
+        if not path.is_file() or checksums.sha256_file(path) != f.sha256:
+            raise CorpusError(f"{path}: changed since the publish plan was made; nothing sent")
+    if api is None:
+        from huggingface_hub import HfApi
+
+        api = HfApi()
+    repo_id, repo_type = publish_plan.repo_id, publish_plan.repo_type
+    api.create_repo(repo_id=repo_id, repo_type=repo_type, exist_ok=True)
+    if publish_plan.tag:
+        refs = api.list_repo_refs(repo_id, repo_type=repo_type)
+        if any(ref.name == publish_plan.tag for ref in refs.tags):
+            raise DiglotError(f"{repo_id}: tag {publish_plan.tag} already exists on the Hub; "
+                              "a published version is never replaced: bump corpus_version")
+    commit = api.upload_folder(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        folder_path=str(publish_plan.folder),
+        allow_patterns=[glob.escape(f.path) for f in publish_plan.files],
+        commit_message=publish_plan.commit_message,
+    )
+    if publish_plan.tag:
+        api.create_tag(repo_id, tag=publish_plan.tag, repo_type=repo_type, revision=commit.oid,
+                       tag_message=f"diglot corpus {publish_plan.version}")
+    return commit
