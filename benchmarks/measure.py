@@ -1,0 +1,159 @@
+"""One scaling measurement, meant to run in a fresh process per (aligner, N).
+
+    python -m benchmarks.measure --aligner diglot --n 10000 [--repeat 3] [--profile out.txt]
+
+Prints one JSON object on stdout.  What it measures:
+
+* time: wall clock (time.perf_counter) of the aligner call alone, on
+  precomputed synthetic sentence vectors, after a warm-up call on a small
+  input in the same process (so numba JIT compilation is excluded); best of
+  --repeat runs (all runs are reported too).  For Vecalign the clock covers
+  building its overlap (window) vectors from the sentence vectors plus
+  ``sentalign.dp_utils.vecalign`` - the same work diglot's ``align_vectors``
+  does internally.
+* memory: peak resident set size (VmHWM from /proc/self/status) of this
+  process during the first timed run.  The high-water mark is reset (write "5"
+  to /proc/self/clear_refs) just before the call, so the figure is the
+  whole process at its peak during alignment: Python, numpy, numba, both input
+  matrices (2 x N x d float32) and everything the aligner allocates; the
+  RSS just before the call is reported as baseline_mb.  Where clear_refs
+  cannot be written it falls back to getrusage(RUSAGE_SELF).ru_maxrss (peak
+  since process start) and says so in "memory_method".
+* accuracy: strict F1 against the planted alignment, and whether every
+  sentence is in exactly one bead.
+
+Thread counts are whatever the environment says; the report driver sets
+NUMBA_NUM_THREADS=1 and OMP/OPENBLAS/MKL_NUM_THREADS=1 (one core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import sys
+import time
+
+from benchmarks import peers
+from benchmarks.synthetic import make_planted
+
+SEED = 20261123  # one seed for every size: the planted data of size N is fixed forever
+DIM = 384
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def runner(aligner: str):
+    if aligner == "diglot":
+        return peers.diglot_align_vectors
+    if aligner == "vecalign":
+        return peers.vecalign_align_vectors
+    raise SystemExit(f"unknown aligner {aligner!r}")
+
+
+def measure(aligner: str, n: int, repeat: int = 1, profile: str | None = None, seed: int = SEED) -> dict:
+    fn = runner(aligner)
+    t0 = time.perf_counter()
+    data = make_planted(n, d=DIM, seed=seed)
+    gen_s = time.perf_counter() - t0
+
+    warm = make_planted(200, d=DIM, seed=seed + 1)
+    t0 = time.perf_counter()
+    fn(warm.src, warm.tgt)
+    warmup_s = time.perf_counter() - t0
+
+    times = []
+    beads = None
+    reset = _reset_peak()
+    baseline_kb = _status_kb("VmRSS")
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        out = fn(data.src, data.tgt)
+        times.append(time.perf_counter() - t0)
+        if i == 0:
+            peak_kb = _status_kb("VmHWM") if reset else None
+            beads = out
+        del out
+
+    if peak_kb is None:
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        method = "getrusage ru_maxrss (peak since process start)"
+    else:
+        method = "VmHWM after clear_refs reset (process peak RSS during the call)"
+
+    prof_text = None
+    if profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        fn(data.src, data.tgt)
+        prof.disable()
+        buf = io.StringIO()
+        stats = pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime")
+        stats.print_stats(15)
+        prof_text = buf.getvalue()
+        with open(profile, "w") as fh:
+            fh.write(prof_text)
+
+    f1 = peers.strict_f1(data.gold, beads)
+    return {
+        "aligner": aligner,
+        "n": n,
+        "n_src": data.n_src,
+        "n_tgt": data.n_tgt,
+        "d": DIM,
+        "seed": seed,
+        "seconds": min(times),
+        "all_seconds": times,
+        "peak_mb": peak_kb / 1024.0 if peak_kb is not None else None,
+        "baseline_mb": baseline_kb / 1024.0 if baseline_kb is not None else None,
+        "memory_method": method,
+        "f1": f1["f1"],
+        "precision": f1["precision"],
+        "recall": f1["recall"],
+        "coverage_ok": peers.coverage_ok(beads, data.n_src, data.n_tgt),
+        "beads": len(beads),
+        "gold_beads": len(data.gold),
+        "generate_s": gen_s,
+        "warmup_s": warmup_s,
+        "threads": {k: os.environ.get(k) for k in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--aligner", required=True, choices=["diglot", "vecalign"])
+    ap.add_argument("--n", type=int, required=True)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--profile", help="also run once under cProfile and write the top functions here")
+    args = ap.parse_args(argv)
+    res = measure(args.aligner, args.n, args.repeat, args.profile, args.seed)
+    json.dump(res, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

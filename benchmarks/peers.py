@@ -1,0 +1,228 @@
+"""Runners for the two aligners on precomputed sentence vectors, and a scorer.
+
+diglot:   ``diglot.align.dp.align_vectors(src, tgt, max_size=4)``.
+Vecalign: the DP of Thompson & Koehn (2019) as packaged on PyPI by
+          ``sentalign`` (``sentalign.dp_utils.vecalign``), driven the way
+          ``sentalign.sentalign`` drives it, but fed the same sentence vectors
+          diglot gets: overlap window k ending at sentence j is the L2-normalised
+          sum of sentence vectors j-k+1..j (front-padded with zero vectors, which
+          Vecalign's DP never reads), and the bead types are exactly diglot's,
+          every (x, y) with x, y >= 1 and x + y <= MAX_SIZE + 1 (Vecalign's
+          alignment_max_size = 5), plus its own 1-0/0-1; only MAX_SIZE = 4
+          overlap layers are built, the most any of those types reads.
+          The other knobs are sentalign's defaults (del_percentile_frac=0.2,
+          max_size_full_dp=300, costs_sample_size=20000, num_samps_for_norm=100,
+          search buffer 5, so width_over2 = ceil(5 / 2) + 5 = 8).
+
+Both return beads as (src ids tuple, tgt ids tuple) in document order.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import random
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+import numpy as np
+
+MAX_SIZE = 4  # sentences a side in one bead, for both aligners
+
+VECALIGN_KNOBS = dict(
+    del_percentile_frac=0.2,
+    max_size_full_dp=300,
+    costs_sample_size=20_000,
+    num_samps_for_norm=100,
+    search_buffer_size=5,
+)
+
+BeadT = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+# --------------------------------------------------------------------------- diglot
+
+
+def diglot_available() -> bool:
+    try:
+        from diglot.align import dp  # noqa: F401
+
+        return hasattr(dp, "align_vectors")
+    except Exception:  # ImportError, or the module is mid-edit
+        return False
+
+
+def diglot_align_vectors(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE) -> list[BeadT]:
+    from diglot.align.dp import align_vectors
+
+    beads = align_vectors(src, tgt, max_size=max_size)
+    return [_as_pair(b) for b in beads]
+
+
+def diglot_version_info() -> dict:
+    info = {}
+    try:
+        from diglot.align import dp
+
+        info["align_vectors_signature"] = str(inspect.signature(dp.align_vectors))
+    except Exception as err:  # pragma: no cover - reported, not fatal
+        info["error"] = repr(err)
+    return info
+
+
+def _as_pair(bead) -> BeadT:
+    if hasattr(bead, "src"):
+        return tuple(int(i) for i in bead.src), tuple(int(i) for i in bead.tgt)
+    s, t = bead[0], bead[1]
+    return tuple(int(i) for i in s), tuple(int(i) for i in t)
+
+
+# --------------------------------------------------------------------------- Vecalign
+
+
+def overlap_vectors(sent_vecs: np.ndarray, num_overlaps: int) -> np.ndarray:
+    """(num_overlaps, n, d) float32: window k (1-based) ending at j = normalised sum of j-k+1..j.
+
+    O(n d k) per window size k; rows j < k-1
+    (no full window) are zero, like Vecalign's front padding, and are never read
+    by its DP.
+    """
+    n, d = sent_vecs.shape
+    out = np.zeros((num_overlaps, n, d), dtype=np.float32)
+    out[0] = sent_vecs
+    for k in range(2, num_overlaps + 1):
+        if n < k:
+            break
+        win = sent_vecs[k - 1 :].copy()  # rows = windows ending at k-1..n-1
+        for back in range(1, k):
+            win += sent_vecs[k - 1 - back : n - back]
+        norms = np.linalg.norm(win, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        out[k - 1, k - 1 :] = win / norms
+    return out
+
+
+def vecalign_types(max_size: int = MAX_SIZE) -> list[tuple[int, int]]:
+    """diglot's non-empty bead types: a, b >= 1, a, b <= max_size, a + b <= max_size + 1.
+
+    That is exactly Vecalign's ``make_alignment_types(max_size + 1)`` (x + y <=
+    alignment_max_size), so ``alignment_max_size = 5`` matches diglot's max_size=4.
+    """
+    return [(x, y) for x in range(1, max_size + 1) for y in range(1, max_size + 1) if x + y <= max_size + 1]
+
+
+def vecalign_align_vectors(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE, seed: int = 42) -> list[BeadT]:
+    """Vecalign's DP on the same sentence vectors; the clock should include this whole call."""
+    from sentalign.dp_utils import vecalign
+
+    # sentalign seeds both RNGs before every call (its norm/deletion sampling is random)
+    random.seed(seed)
+    np.random.seed(seed)
+    vecs0 = overlap_vectors(np.asarray(src, dtype=np.float32), max_size)
+    vecs1 = overlap_vectors(np.asarray(tgt, dtype=np.float32), max_size)
+    # as sentalign computes it for alignment_max_size = max_size + 1
+    width_over2 = math.ceil((max_size + 1) / 2.0) + VECALIGN_KNOBS["search_buffer_size"]
+    stack = vecalign(
+        vecs0=vecs0,
+        vecs1=vecs1,
+        final_alignment_types=vecalign_types(max_size),
+        del_percentile_frac=VECALIGN_KNOBS["del_percentile_frac"],
+        width_over2=width_over2,
+        max_size_full_dp=VECALIGN_KNOBS["max_size_full_dp"],
+        costs_sample_size=VECALIGN_KNOBS["costs_sample_size"],
+        num_samps_for_norm=VECALIGN_KNOBS["num_samps_for_norm"],
+    )
+    return [(tuple(int(i) for i in s), tuple(int(i) for i in t)) for s, t in stack[0]["final_alignments"]]
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def strict_f1(gold: Sequence[BeadT], test: Sequence[BeadT]) -> dict:
+    """Strict precision / recall / F1 as in Vecalign's score.py, for one document.
+
+    Precision: over every predicted bead that is non-empty (one-sided included),
+    the fraction that equals a gold bead.  Recall: over gold beads with
+    sentences on both sides, the fraction found among the predicted beads with
+    sentences on both sides.
+    """
+    return strict_f1_multi([gold], [test])
+
+
+def strict_f1_multi(golds: Iterable[Sequence[BeadT]], tests: Iterable[Sequence[BeadT]]) -> dict:
+    """Counts summed over documents before dividing (as the Text+Berg README asks)."""
+    tp_p = n_p = tp_r = n_r = 0
+    for gold, test in zip(golds, tests):
+        gold_set = {_norm_bead(b) for b in gold if len(b[0]) or len(b[1])}
+        test_set = {_norm_bead(b) for b in test if len(b[0]) or len(b[1])}
+        n_p += len(test_set)
+        tp_p += len(test_set & gold_set)
+        gold_2s = {b for b in gold_set if b[0] and b[1]}
+        test_2s = {b for b in test_set if b[0] and b[1]}
+        n_r += len(gold_2s)
+        tp_r += len(gold_2s & test_2s)
+    p = tp_p / n_p if n_p else 0.0
+    r = tp_r / n_r if n_r else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f}
+
+
+def _norm_bead(b) -> BeadT:
+    s, t = _as_pair(b)
+    return tuple(s), tuple(t)
+
+
+def evaluate(gold: Sequence[BeadT], test: Sequence[BeadT]) -> float:
+    """Strict F1: ``diglot.align.evaluate`` if the package has one, else the local scorer."""
+    fn = _diglot_evaluate()
+    if fn is not None:
+        try:
+            res = fn(gold, test)
+            if isinstance(res, dict):
+                for key in ("strict_f1", "f1", "strict"):
+                    if key in res:
+                        val = res[key]
+                        return float(val["f1"] if isinstance(val, dict) else val)
+            elif hasattr(res, "strict_f1"):
+                return float(res.strict_f1)
+            elif isinstance(res, (int, float)):
+                return float(res)
+        except Exception:
+            pass
+    return strict_f1(gold, test)["f1"]
+
+
+def scorer_name() -> str:
+    return "diglot.align.evaluate" if _diglot_evaluate() is not None else "benchmarks.peers.strict_f1 (local)"
+
+
+def _diglot_evaluate():
+    try:
+        import diglot.align as da
+
+        ev = getattr(da, "evaluate", None)
+        if ev is None:
+            return None
+        if callable(ev):
+            return ev
+        for name in ("strict_f1", "score", "evaluate"):
+            fn = getattr(ev, name, None)
+            if callable(fn):
+                return fn
+    except Exception:
+        return None
+    return None
+
+
+def coverage_ok(beads: Sequence[BeadT], n_src: int, n_tgt: int) -> bool:
+    """Every sentence in exactly one bead, and beads monotonic in both sides."""
+    src = [i for s, _ in beads for i in s]
+    tgt = [j for _, t in beads for j in t]
+    return sorted(src) == list(range(n_src)) and sorted(tgt) == list(range(n_tgt))
+
+
+def bead_type_counts(beads: Sequence[BeadT]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for s, t in beads:
+        counts[f"{len(s)}-{len(t)}"] += 1
+    return dict(counts)

@@ -1,0 +1,82 @@
+"""Checks of the benchmark harness itself: generator, window vectors, scorer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks import peers
+from benchmarks.synthetic import TEXTBERG_RATES, make_planted
+
+
+def test_planted_is_reproducible_and_covers_every_sentence():
+    a = make_planted(500, d=64, seed=7)
+    b = make_planted(500, d=64, seed=7)
+    c = make_planted(500, d=64, seed=8)
+    assert np.array_equal(a.src, b.src) and np.array_equal(a.tgt, b.tgt) and a.gold == b.gold
+    assert not np.array_equal(a.src, c.src)
+    assert a.n_src == 500 and abs(a.n_tgt - 500) < 100
+    assert peers.coverage_ok(a.gold, a.n_src, a.n_tgt)
+    assert a.src.dtype == np.float32 and np.allclose(np.linalg.norm(a.src, axis=1), 1.0, atol=1e-5)
+    assert all(len(s) <= 4 and len(t) <= 4 for s, t in a.gold)
+
+
+def test_planted_rates_and_signal():
+    p = make_planted(5000, d=128, seed=3)
+    counts = p.bead_type_counts()
+    total = sum(counts.values())
+    assert abs(counts["1-1"] / total - TEXTBERG_RATES[(1, 1)]) < 0.03
+    assert counts.get("2-1", 0) and counts.get("1-2", 0) and counts.get("0-1", 0) and counts.get("1-0", 0)
+    assert p.params["duplicates"] > 0
+    one = [(s[0], t[0]) for s, t in p.gold if len(s) == 1 and len(t) == 1]
+    pair_cos = np.mean([p.src[i] @ p.tgt[j] for i, j in one[:500]])
+    rng = np.random.default_rng(0)
+    rand_cos = np.mean((p.src[rng.integers(0, p.n_src, 500)] * p.tgt[rng.integers(0, p.n_tgt, 500)]).sum(1))
+    assert pair_cos > rand_cos + 0.3
+    # a 2-1 merge: the normalised sum of the two source vectors is closer to the target than either part
+    for s, t in p.gold:
+        if len(s) == 2 and len(t) == 1:
+            v = p.src[list(s)].sum(0)
+            v /= np.linalg.norm(v)
+            assert v @ p.tgt[t[0]] > max(p.src[s[0]] @ p.tgt[t[0]], p.src[s[1]] @ p.tgt[t[0]])
+            break
+
+
+def test_overlap_vectors_are_normalised_window_sums():
+    rng = np.random.default_rng(1)
+    v = rng.standard_normal((10, 8)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    ov = peers.overlap_vectors(v, 4)
+    assert ov.shape == (4, 10, 8)
+    assert np.array_equal(ov[0], v)
+    w = v[3:7].sum(0)
+    assert np.allclose(ov[3, 6], w / np.linalg.norm(w), atol=1e-6)
+    assert not ov[3, :3].any()  # front padding never read by the DP
+
+
+def test_vecalign_types_match_diglot():
+    assert set(peers.vecalign_types(4)) == {(a, b) for a in range(1, 5) for b in range(1, 5) if a + b <= 5}
+    if peers.diglot_available():
+        from diglot.align.dp import bead_types
+
+        diglot_types = {tuple(int(x) for x in t) for t in bead_types(4)} - {(1, 0), (0, 1)}
+        assert diglot_types == set(peers.vecalign_types(4))
+
+
+def test_strict_f1_matches_vecalign_score():
+    score = pytest.importorskip("sentalign.score")
+    p = make_planted(400, d=32, seed=5)
+    rng = np.random.default_rng(2)
+    test = []
+    for s, t in p.gold:  # perturb: merge some neighbours, keep the rest
+        if test and rng.random() < 0.1 and test[-1][0] and s:
+            ps, pt = test.pop()
+            test.append((ps + s, pt + t))
+        else:
+            test.append((s, t))
+    ours = peers.strict_f1_multi([p.gold], [test])
+    ref = score.score_multiple([[(list(s), list(t)) for s, t in p.gold]], [[(list(s), list(t)) for s, t in test]])
+    assert ours["f1"] == pytest.approx(float(ref["f1_strict"]))
+    assert ours["precision"] == pytest.approx(float(ref["precision_strict"]))
+    assert ours["recall"] == pytest.approx(float(ref["recall_strict"]))
+    assert peers.strict_f1(p.gold, p.gold)["f1"] == 1.0
