@@ -1,0 +1,375 @@
+"""`diglot verify`: an intact copy of the corpus passes; each kind of damage is caught.
+
+Every test works on a copy (tmp_path) of the real built corpus
+(`diglot.corpus_dir()`); corpus/ itself is never touched.  Damage that the
+SHA-256 manifest would catch anyway is also tried with the manifest
+refreshed, to show the deeper checks catch it on their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from huggingface_hub import DatasetCard
+
+import diglot
+from diglot.errors import DiglotError
+from diglot.integrity import Problem, sha256_file, verify, write_manifest
+
+SOURCE = diglot.corpus_dir()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def run_cli(name: str, argv: list[str]) -> int:
+    """Run one subcommand the way diglot.cli.main does (UserError -> exit 2)."""
+    import importlib
+
+    module = importlib.import_module(f"diglot.commands.{name}")
+    parser = argparse.ArgumentParser(prog=f"diglot {name}")
+    module.configure(parser)
+    args = parser.parse_args(argv)
+    try:
+        return int(module.run(args) or 0)
+    except DiglotError as err:
+        print(f"diglot {name}: error: {err}", file=sys.stderr)
+        return 2
+
+
+def read_rows(path: Path) -> tuple[list[dict], pa.Schema]:
+    table = pq.read_table(path)
+    return table.to_pylist(), table.schema
+
+
+def write_rows(path: Path, rows: list[dict], schema: pa.Schema) -> None:
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+
+
+def problems_for(problems: list[Problem], file: str) -> list[Problem]:
+    return [p for p in problems if p.file == file]
+
+
+def has(problems: list[Problem], file: str, *words: str, row: int | None = None) -> bool:
+    return any(
+        p.file == file and all(w in p.reason for w in words) and (row is None or p.row == row)
+        for p in problems
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def source() -> Path:
+    assert (SOURCE / "README.md").is_file(), f"no built corpus at {SOURCE}: run `diglot build` first"
+    return SOURCE
+
+
+@pytest.fixture
+def corpus(source: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "corpus"
+    shutil.copytree(source, copy)
+    return copy
+
+
+def configs(root: Path) -> list[str]:
+    return sorted(p.parent.name for p in root.glob("*/train.parquet"))
+
+
+# --------------------------------------------------------------------------- intact
+
+
+def test_intact_copy_passes(corpus: Path, source: Path, capsys):
+    before = tree_digest(source)
+    assert verify(corpus) == []
+    assert run_cli("verify", [str(corpus)]) == 0
+    assert "OK" in capsys.readouterr().out
+    assert tree_digest(source) == before  # verify never writes
+
+
+def test_default_path_is_corpus_dir(corpus: Path, monkeypatch, capsys):
+    monkeypatch.setenv("DIGLOT_CORPUS", str(corpus))
+    assert run_cli("verify", []) == 0
+    assert str(corpus) in capsys.readouterr().out
+    (corpus / "SHA256SUMS").unlink()
+    assert run_cli("verify", []) == 1
+
+
+def test_missing_folder_is_a_user_error(tmp_path: Path, capsys):
+    assert run_cli("verify", [str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def test_flipped_byte_in_every_data_file_is_caught(corpus: Path, capsys):
+    names = configs(corpus)
+    assert {"documents", "sentences"} <= set(names)
+    for name in names:
+        path = corpus / name / "train.parquet"
+        data = bytearray(path.read_bytes())
+        original = bytes(data)
+        middle = len(data) // 2
+        data[middle] ^= 0x01
+        path.write_bytes(bytes(data))
+        problems = verify(corpus)
+        rel = f"{name}/train.parquet"
+        assert has(problems, rel, "SHA-256 mismatch", sha256_file(path)), problems
+        assert run_cli("verify", [str(corpus)]) == 1
+        err = capsys.readouterr().err
+        assert f"{rel}: SHA-256 mismatch" in err
+        path.write_bytes(original)
+    assert verify(corpus) == []
+
+
+def test_deleted_data_file_is_caught(corpus: Path):
+    (corpus / "sentences" / "train.parquet").unlink()
+    problems = verify(corpus)
+    assert has(problems, "sentences/train.parquet", "listed in SHA256SUMS", "missing")
+    assert has(problems, "README.md", "sentences", "matches no file")
+
+
+@pytest.mark.parametrize("name,words", [("SHA256SUMS", ["no SHA-256 manifest"]), ("README.md", ["no dataset card"]),
+                                        ("CHANGELOG.md", ["no CHANGELOG"])])
+def test_deleted_corpus_file_is_caught(corpus: Path, name: str, words: list[str]):
+    (corpus / name).unlink()
+    problems = verify(corpus)
+    assert has(problems, name, "missing", *words), problems
+
+
+def test_unlisted_files_are_caught(corpus: Path):
+    (corpus / "notes.txt").write_text("scratch\n")
+    shutil.copy(corpus / "documents" / "train.parquet", corpus / "documents" / "extra.parquet")
+    problems = verify(corpus)
+    assert has(problems, "notes.txt", "present but not listed in SHA256SUMS")
+    assert has(problems, "documents/extra.parquet", "present but not listed in SHA256SUMS")
+    assert has(problems, "documents/extra.parquet", "not covered by any config")
+
+
+def test_malformed_and_unsorted_manifest_lines_are_caught(corpus: Path):
+    path = corpus / "SHA256SUMS"
+    lines = path.read_text().splitlines()
+    assert len(lines) >= 2
+    path.write_text("\n".join([lines[1], lines[0], "not a checksum line", *lines[2:]]) + "\n")
+    problems = verify(corpus)
+    assert any(p.file == "SHA256SUMS" and p.line == 2 and "not sorted" in p.reason for p in problems), problems
+    assert any(p.file == "SHA256SUMS" and p.line == 3 and "not '<64 lowercase hex" in p.reason for p in problems)
+
+
+# --------------------------------------------------------------------------- rows and ids
+
+
+@pytest.mark.parametrize("refresh_manifest", [False, True])
+def test_dropped_sentence_row_is_caught(corpus: Path, refresh_manifest: bool):
+    path = corpus / "sentences" / "train.parquet"
+    rows, schema = read_rows(path)
+    victim = len(rows) // 2
+    dropped = rows.pop(victim)
+    write_rows(path, rows, schema)
+    if refresh_manifest:
+        write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "sentences/train.parquet", "SHA-256 mismatch") is (not refresh_manifest)
+    assert has(problems, "sentences/train.parquet", f"{len(rows)} rows", f"says {len(rows) + 1}")
+    assert has(problems, "documents/train.parquet", "n_sentences", dropped["doc_id"])
+    assert has(problems, "sentences/train.parquet", f"positions of {dropped['doc_id']} are not")
+    for name in ("alignments", "gold"):
+        if (corpus / name).is_dir():
+            assert has(problems, f"{name}/train.parquet", dropped["sent_id"], "does not resolve"), name
+
+
+def test_dropped_document_row_is_caught(corpus: Path):
+    path = corpus / "documents" / "train.parquet"
+    rows, schema = read_rows(path)
+    dropped = rows.pop(0)
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "sentences/train.parquet", f"doc_id {dropped['doc_id']!r} does not resolve")
+
+
+ID_COLUMNS = {"documents": "doc_id", "sentences": "sent_id", "alignments": "bead_id", "translation": "bead_id",
+              "gold": "bead_id"}
+# documents and sentences always; the others in whichever the corpus has
+DAMAGEABLE = ["documents", "sentences"] + [c for c in ("alignments", "translation", "gold")
+                                          if (SOURCE / c / "train.parquet").is_file()]
+
+
+@pytest.mark.parametrize("config", DAMAGEABLE)
+def test_duplicated_id_is_caught(corpus: Path, config: str):
+    column = ID_COLUMNS[config]
+    path = corpus / config / "train.parquet"
+    rows, schema = read_rows(path)
+    rows.append(dict(rows[0]))
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert any(
+        p.file == f"{config}/train.parquet" and p.row == len(rows) - 1
+        and f"duplicate {column} {rows[0][column]!r} (first at {config}/train.parquet row 0)" in p.reason
+        for p in problems
+    ), problems
+
+
+def test_offsets_that_do_not_normalise_to_the_text_are_caught(corpus: Path):
+    path = corpus / "sentences" / "train.parquet"
+    rows, schema = read_rows(path)
+    # the longest sentence: moving its start by one character must change it
+    i = max(range(len(rows)), key=lambda k: len(rows[k]["text"]))
+    rows[i]["raw_start"] += 1
+    j = (i + 1) % len(rows)
+    rows[j]["raw_end"] = 10**8
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "sentences/train.parquet", "normalises to", "not to text", row=i), problems
+    assert has(problems, "sentences/train.parquet", "outside raw_text", row=j)
+
+
+def test_edited_sentence_text_is_caught(corpus: Path):
+    path = corpus / "sentences" / "train.parquet"
+    rows, schema = read_rows(path)
+    rows[3]["text"] = rows[3]["text"] + " (edited)"
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "sentences/train.parquet", "normalises to", row=3)
+
+
+def test_edited_raw_text_is_caught(corpus: Path):
+    path = corpus / "documents" / "train.parquet"
+    rows, schema = read_rows(path)
+    rows[0]["raw_text"] = rows[0]["raw_text"].replace(" ", "  ", 1)
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "documents/train.parquet", "seed_sha256", "is not the SHA-256 of raw_text", row=0)
+
+
+def _bead_config(corpus: Path) -> str:
+    for name in ("alignments", "gold"):
+        if (corpus / name / "train.parquet").is_file():
+            return name
+    pytest.fail("the corpus has neither alignments nor gold")
+
+
+def test_sentence_in_no_bead_and_in_two_beads_is_caught(corpus: Path):
+    name = _bead_config(corpus)
+    path = corpus / name / "train.parquet"
+    rows, schema = read_rows(path)
+    i = next(k for k, r in enumerate(rows) if r["src_ids"])
+    lost = rows[i]["src_ids"].pop()
+    j = next(k for k, r in enumerate(rows) if r["tgt_ids"] and k != i)
+    twice = rows[j]["tgt_ids"][0]
+    k = next(k for k, r in enumerate(rows) if k not in (i, j))
+    rows[k]["tgt_ids"] = rows[k]["tgt_ids"] + [twice]
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "sentences/train.parquet", f"sentence {lost} is in no bead of {name}"), problems
+    assert has(problems, f"{name}/train.parquet", f"sentence {twice} is in 2 beads of {name}")
+    assert has(problems, f"{name}/train.parquet", "does not match", row=i)  # the bead shape no longer fits
+    assert has(problems, f"{name}/train.parquet", "src_text is not its sentences' text", row=i)
+
+
+def test_translation_out_of_step_with_alignments_is_caught(corpus: Path):
+    path = corpus / "translation" / "train.parquet"
+    if not path.is_file():
+        assert not (corpus / "alignments").is_dir(), "alignments without translation"
+        return
+    rows, schema = read_rows(path)
+    lang = sorted(k for k, v in rows[0]["translation"].items() if v)[0]
+    rows[0]["translation"][lang] = "something else"
+    rows[1]["bead_id"] = "xx-yy:nowhere"
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "translation/train.parquet", f"translation[{lang!r}] differs", row=0), problems
+    assert has(problems, "translation/train.parquet", "'xx-yy:nowhere' does not resolve", row=1)
+
+
+# --------------------------------------------------------------------------- schema and card
+
+
+def test_retyped_column_is_caught(corpus: Path):
+    path = corpus / "sentences" / "train.parquet"
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("raw_start")
+    table = table.set_column(index, "raw_start", table["raw_start"].cast(pa.int64()))
+    pq.write_table(table, path)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "sentences/train.parquet", "diglot.schema", "'raw_start' is int64, expected int32")
+    assert has(problems, "sentences/train.parquet", "card's dataset_info features", "'raw_start' is int64")
+
+
+def test_card_features_out_of_step_with_data_are_caught(corpus: Path):
+    card = DatasetCard.load(corpus / "README.md")
+    info = next(i for i in card.data.dataset_info if i["config_name"] == "documents")
+    feature = next(f for f in info["features"] if f["name"] == "n_chars")
+    feature["dtype"] = "int64"
+    card.save(corpus / "README.md")
+    problems = verify(corpus)
+    assert has(problems, "documents/train.parquet", "card's dataset_info features", "'n_chars' is int32, expected int64")
+
+
+def test_edited_card_version_is_caught(corpus: Path):
+    card = DatasetCard.load(corpus / "README.md")
+    old = card.data.corpus_version
+    major, minor, patch = (int(x) for x in old.split("."))
+    new = f"{major}.{minor + 1}.{patch}"
+    card.data.corpus_version = new
+    card.save(corpus / "README.md")
+    problems = verify(corpus)
+    assert has(problems, "CHANGELOG.md", f"newest entry is {old}", f"corpus_version is {new}"), problems
+    assert has(problems, "documents/train.parquet", f"corpus_version {old!r} differs from the card's {new!r}", row=0)
+
+    card.data.corpus_version = "v-next"
+    card.save(corpus / "README.md")
+    assert has(verify(corpus), "README.md", "'v-next' is not a semantic version")
+
+
+def test_changelog_out_of_order_is_caught(corpus: Path):
+    path = corpus / "CHANGELOG.md"
+    text = path.read_text()
+    version = DatasetCard.load(corpus / "README.md").data.corpus_version
+    major, minor, patch = (int(x) for x in version.split("."))
+    # an entry newer than the card's, listed below it
+    path.write_text(text + f"\n## [{major + 1}.0.0] - 2020-01-01\n\n- misplaced\n")
+    problems = verify(corpus)
+    assert has(problems, "CHANGELOG.md", "not newest first", f"{major + 1}.0.0 after"), problems
+
+
+def test_build_versions_recorded_in_card_are_checked(corpus: Path):
+    card = DatasetCard.load(corpus / "README.md")
+    build = card.data.to_dict().get("build")
+    assert isinstance(build, dict) and ("diglot" in build or "diglot_version" in build), "the card records no build"
+    key = "diglot_version" if "diglot_version" in build else "diglot"
+    build[key] = "99.0.0"
+    build["numpy"] = ""
+    card.data.build = build
+    card.save(corpus / "README.md")
+    problems = verify(corpus)
+    assert has(problems, "README.md", "build.numpy", "not a version string")
+    if (corpus / "alignments").is_dir():
+        assert has(problems, "alignments/train.parquet", "differs from the diglot version in the card's build", "99.0.0")
+
+
+def test_problem_reports_name_file_row_and_reason(corpus: Path, capsys):
+    path = corpus / "sentences" / "train.parquet"
+    rows, schema = read_rows(path)
+    rows[2]["lang"] = "xx"
+    write_rows(path, rows, schema)
+    assert run_cli("verify", [str(corpus)]) == 1
+    err = capsys.readouterr().err
+    assert f"{corpus}/sentences/train.parquet: row 2: lang 'xx' differs from its document's" in err
+    assert f"{corpus}/sentences/train.parquet: SHA-256 mismatch" in err
