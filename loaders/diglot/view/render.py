@@ -139,6 +139,10 @@ def _compare_gold(rows: list[_Row], gold: list[dict]) -> list[dict]:
     return [g for g in gold if _key(g) not in auto_keys]
 
 
+def _is_whitespace(span: dict, raw: str) -> bool:
+    return span.get("reason") == "whitespace" or not raw[span["start"] : span["end"]].strip()
+
+
 class _Doc:
     def __init__(self, doc: dict | None, doc_id: str, sentences: dict, fallback_lang: str):
         self.doc = doc or {}
@@ -150,7 +154,12 @@ class _Doc:
         # removed debris placed before the first sentence that starts after it
         self.debris_before: dict[str, list[dict]] = defaultdict(list)
         self.debris_after: list[dict] = []
-        for span in sorted(self.doc.get("removed") or [], key=lambda r: r["start"]):
+        raw = self.doc.get("raw_text") or ""
+        self.removed = sorted(self.doc.get("removed") or [], key=lambda r: r["start"])
+        # whitespace runs are only counted; real debris is shown in place
+        self.whitespace = [r for r in self.removed if _is_whitespace(r, raw)]
+        self.debris = [r for r in self.removed if not _is_whitespace(r, raw)]
+        for span in self.debris:
             nxt = next((s for s in self.sentences if s["raw_start"] is not None and s["raw_start"] >= span["end"]), None)
             if nxt is None:
                 self.debris_after.append(span)
@@ -291,12 +300,14 @@ def _row_html(row: _Row, src: _Doc, tgt: _Doc, sentences, last_src, last_tgt, ho
 
 
 def _docinfo_html(doc: _Doc) -> str:
-    removed = doc.doc.get("removed") or []
-    items = "".join(f"<li>{doc.debris_html(r)}</li>" for r in removed)
+    items = "".join(f"<li>{doc.debris_html(r)}</li>" for r in doc.debris)
     flagged = sum(1 for s in doc.sentences if s.get("flags"))
+    title = doc.doc.get("title")
     return (
-        f"<li><b>{esc(doc.label())}</b>: “<span {doc.attrs()}>{esc(doc.doc.get('title') or '')}</span>”, "
-        f"{len(doc.sentences)} sentences, {flagged} flagged, {len(removed)} debris span(s) removed"
+        f"<li><b>{esc(doc.label())}</b>"
+        + (f": “<span {doc.attrs()}>{esc(title)}</span>”" if title else "")
+        + f", {len(doc.sentences)} sentences, {flagged} with language flags, "
+        f"{len(doc.debris)} debris span(s) removed (shown in place), {len(doc.whitespace)} whitespace run(s) removed"
         + (f"<ul>{items}</ul>" if items else "")
         + "</li>"
     )

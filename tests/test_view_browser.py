@@ -1,0 +1,200 @@
+"""The side-by-side view in a real browser: Debian's headless chromium driven
+by Playwright (never `playwright install`). Runs against the real corpus when
+it has an `alignments` config, else against the synthetic sample corpus.
+
+If chromium is missing this FAILS (it is not skipped): run tests/browser_setup.sh.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from diglot.load import corpus_dir
+from diglot.view import render_html
+from diglot.view.browser import launch, missing
+from diglot.view.sample import write_sample_corpus
+
+
+def _has_alignments(root: Path) -> bool:
+    return any((root / "alignments").glob("*.parquet"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    problem = missing()
+    if problem:
+        pytest.fail(f"browser test cannot run: {problem}", pytrace=False)
+    with launch() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def sample_corpus(tmp_path_factory):
+    return write_sample_corpus(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def corpus_under_test(sample_corpus, record_testsuite_property):
+    real = corpus_dir()
+    root = real if _has_alignments(real) else sample_corpus
+    record_testsuite_property("view_corpus", str(root))
+    print(f"view browser test corpus: {root}")
+    return root
+
+
+def _beads(root: Path, pair: str) -> list[dict]:
+    import polars as pl
+
+    from diglot import load
+
+    return load("alignments", backend="polars", path=root).filter(pl.col("pair") == pair).to_dicts()
+
+
+class Page:
+    """A loaded view, recording console errors and every network request."""
+
+    def __init__(self, browser, root: Path, tmp_path: Path, pair: str | None = None):
+        self.html = render_html(root, pair)
+        self.file = tmp_path / "view.html"
+        self.file.write_text(self.html, encoding="utf-8")
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(self.file.as_uri(), wait_until="load")
+        self.pair = self.page.locator("body").get_attribute("data-pair")
+
+    def visible(self) -> int:
+        return self.page.locator("tr.bead:visible").count()
+
+    def shown(self) -> int:
+        return int(self.page.locator("#shown-count").inner_text())
+
+    def set_min_score(self, value: float) -> None:
+        # a range input cannot be typed into: set it and fire `input` as a drag would
+        self.page.locator("#min-score").evaluate(
+            "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value
+        )
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def view(browser, corpus_under_test, tmp_path):
+    page = Page(browser, corpus_under_test, tmp_path)
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def sample_view(browser, sample_corpus, tmp_path):
+    page = Page(browser, sample_corpus, tmp_path)
+    yield page
+    page.close()
+
+
+def test_loads_cleanly_one_row_per_bead(view, corpus_under_test):
+    beads = _beads(corpus_under_test, view.pair)
+    assert beads
+    assert view.errors == []
+    # self-contained: the page itself is the only request
+    assert view.requests == [view.file.as_uri()]
+    rows = view.page.locator("tr.bead")
+    assert rows.count() == len(beads) == view.visible() == view.shown()
+    ids = rows.evaluate_all("rs => rs.map(r => r.dataset.beadId)")
+    assert sorted(ids) == sorted(b["bead_id"] for b in beads)
+    # every cell is tagged with its document's language
+    langs = view.page.locator("td.src, td.tgt").evaluate_all("cs => [...new Set(cs.map(c => c.lang))]")
+    assert sorted(langs) == sorted(set(view.pair.split("-")))
+
+
+def test_filters_hide_rows(view, corpus_under_test):
+    beads = _beads(corpus_under_test, view.pair)
+    scores = sorted(b["score"] for b in beads)
+    threshold = scores[len(scores) // 2]  # a score that occurs: rows at exactly it stay visible
+    expected = sum(b["score"] >= threshold for b in beads)
+    view.set_min_score(threshold)
+    assert view.visible() == view.shown() == expected
+    assert view.visible() < len(beads) or scores[0] == threshold
+
+    # uncheck the most common bead type with a real click
+    counts: dict[str, int] = {}
+    for b in beads:
+        counts[b["bead"]] = counts.get(b["bead"], 0) + 1
+    common = max(counts, key=counts.get)
+    view.page.locator(f'input.bead-type[value="{common}"]').uncheck()
+    assert view.visible() == view.shown() == sum(b["score"] >= threshold and b["bead"] != common for b in beads)
+    visible_types = view.page.locator("tr.bead:visible").evaluate_all("rs => rs.map(r => r.dataset.bead)")
+    assert common not in visible_types
+
+    view.set_min_score(0)
+    assert view.visible() == len(beads) - counts[common]
+    view.page.locator(f'input.bead-type[value="{common}"]').check()
+    assert view.visible() == len(beads)
+    assert view.errors == []
+
+
+def test_screenshot_not_blank(view, tmp_path):
+    from PIL import Image
+
+    png = view.page.screenshot(full_page=False)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (1280, 900)
+    colours = image.getcolors(maxcolors=1 << 20)
+    top = max(n for n, _ in colours)
+    assert len(colours) > 100, f"only {len(colours)} colours: blank page?"
+    assert top < 0.95 * image.size[0] * image.size[1]
+    # text was actually laid out in both columns (not just a header)
+    boxes = view.page.locator("tr.bead td.src, tr.bead td.tgt").evaluate_all(
+        "cs => cs.slice(0, 6).map(c => c.getBoundingClientRect().height)"
+    )
+    assert boxes and min(boxes) > 5
+
+
+def test_moved_links_go_both_ways(sample_view):
+    page = sample_view.page
+    moved = page.locator("tr.bead.moved")
+    assert moved.count() >= 1
+    bead_id = moved.first.get_attribute("data-bead-id")
+    moved.first.locator("a.to-ghost").click()
+    assert page.evaluate("location.hash") == f"#ghost-{bead_id}"
+    ghost = page.locator(f'[id="ghost-{bead_id}"]')
+    assert ghost.is_visible()
+    ghost.click()
+    assert page.evaluate("location.hash") == f"#row-{bead_id}"
+    # a filtered-out row comes back when a link leads to it
+    sample_view.set_min_score(1)
+    assert sample_view.visible() == 0
+    page.evaluate(f"location.hash = '#ghost-{bead_id}'")
+    page.wait_for_function("document.querySelectorAll('tr.bead:not([hidden])').length === 1")
+    assert sample_view.errors == []
+
+
+def test_gold_and_moved_toggles(sample_view, sample_corpus):
+    beads = _beads(sample_corpus, sample_view.pair)
+    page = sample_view.page
+    page.locator("#only-moved").check()
+    assert sample_view.visible() == sum(b["monotonic"] is False for b in beads)
+    page.locator("#only-moved").uncheck()
+    page.locator("#only-diff").check()
+    diff = page.locator("tr.bead:visible").evaluate_all("rs => rs.map(r => r.dataset.gold)")
+    assert diff and set(diff) == {"diff"}
+    assert sample_view.visible() == page.locator("tr.bead.gold-diff").count()
+
+
+def test_hover_titles_and_fonts(sample_view):
+    page = sample_view.page
+    debris = page.locator("table.beads .debris")
+    assert debris.count() >= 1
+    assert "removed as debris" in debris.first.get_attribute("title")
+    foreign = page.locator("span.foreign")
+    assert foreign.count() >= 1 and foreign.first.get_attribute("lang")
+    font = page.locator("td.tgt").first.evaluate("c => getComputedStyle(c).fontFamily")
+    assert "Noto Sans Bengali" in font
