@@ -72,7 +72,11 @@ tr.bead.moved td.src, tr.bead.moved td.tgt { box-shadow: inset 3px 0 0 var(--mov
 tr.bead.gold-diff { background: #fff4e6; }
 tr.bead.gold-diff td.num { box-shadow: inset 4px 0 0 var(--diff); }
 tr.bead:target, .sent:target, .ghost:target { outline: 2px solid #1c7ed6; outline-offset: -2px; }
-.sent { display: inline; }
+.sent { display: inline; border-radius: 2px; }
+.sent:hover { background: #f1f3f5; }
+.sent + .sent::before { content: "\\2502\\00a0"; color: #ced4da; }
+tr.bead, .sent, .ghost { scroll-margin-top: 9rem; }
+th .doc-title { display: block; font-weight: 400; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .sent.title { font-weight: 700; }
 .sent.foreign-sentence { background: #e7f5ff; text-decoration: underline dotted #1c7ed6; }
 .foreign { background: #e7f5ff; border-bottom: 1px dotted #1c7ed6; }

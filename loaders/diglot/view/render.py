@@ -173,6 +173,11 @@ class _Doc:
         name = _LANG_NAMES.get(self.lang, self.lang)
         return f"{self.doc_id} ({name})"
 
+    def th_html(self) -> str:
+        title = self.doc.get("title") or ""
+        shown = f'<span class="doc-title" {self.attrs()} title="{esc(title)}">{esc(title)}</span>' if title else ""
+        return f'<th lang="en" dir="ltr">{esc(self.label())}{shown}</th>'
+
     def debris_html(self, span: dict) -> str:
         raw = self.doc.get("raw_text") or ""
         text = raw[span["start"] : span["end"]]
@@ -385,8 +390,7 @@ def render_html(corpus_path: str | os.PathLike | None = None, pair: str | None =
             f'<details class="docinfo"><summary>documents, removed debris</summary><ul>'
             f"{_docinfo_html(src)}{_docinfo_html(tgt)}</ul></details>"
             '<table class="beads"><colgroup><col class="c-num"><col class="c-src"><col class="c-meta"><col class="c-tgt"></colgroup>'
-            f'<thead><tr><th>#</th><th {src.attrs()}>{esc(src.doc.get("title") or src_id)}</th>'
-            f'<th>bead · score</th><th {tgt.attrs()}>{esc(tgt.doc.get("title") or tgt_id)}</th></tr></thead>'
+            f"<thead><tr><th>#</th>{src.th_html()}<th>bead · score</th>{tgt.th_html()}</tr></thead>"
             f"<tbody>{body}</tbody></table>"
             f"{_gold_missing_html(missing, src, tgt)}</section>"
         )
