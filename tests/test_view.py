@@ -350,3 +350,15 @@ def test_cli_writes_the_file(corpus, tmp_path, capsys):
     assert capsys.readouterr().out == render_html(corpus)
     with pytest.raises(DiglotError, match="xx-yy"):
         _cli(["--out", str(out), "--corpus", str(corpus), "--pair", "xx-yy"])
+
+
+def test_diglot_view_through_the_cli(corpus, tmp_path, capsys):
+    from diglot.cli import main
+
+    out = tmp_path / "v.html"
+    assert main(["view", "--corpus", str(corpus), "--out", str(out)]) == 0
+    assert len(rows_of(parse(out.read_text(encoding="utf-8")))) == len(table(corpus, "alignments"))
+    capsys.readouterr()
+    assert main(["view", "--corpus", str(corpus), "--pair", "xx-yy", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "diglot view: error:" in err and "it-bn" in err
