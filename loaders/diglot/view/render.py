@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import html
 import os
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from diglot.errors import DiglotError
@@ -74,14 +76,17 @@ def _order(beads: list[dict], sentences: dict) -> list[_Row]:
         _Row(b, sorted(_position(s, sentences) for s in b["src_ids"]), sorted(_position(t, sentences) for t in b["tgt_ids"]))
         for b in sorted(beads, key=lambda b: _bead_index(b["bead_id"], 0))
     ]
-    anchors = [r for r in rows if r.src_pos and r.tgt_pos and r.bead["monotonic"] is not False]
+    anchors = sorted(
+        (r for r in rows if r.src_pos and r.tgt_pos and r.bead["monotonic"] is not False), key=lambda r: r.tgt_pos[-1]
+    )
+    ends = [a.tgt_pos[-1] for a in anchors]
+    src_max = list(accumulate((a.src_pos[-1] for a in anchors), max))  # over anchors ending before
 
     def key(row: _Row):
         if row.src_pos:
             return (row.src_pos[0], 0, row.tgt_pos[0] if row.tgt_pos else -1)
-        before = [a for a in anchors if a.tgt_pos[-1] < row.tgt_pos[0]]
-        src_at = max((a.src_pos[-1] for a in before), default=-1)
-        return (src_at, 1, row.tgt_pos[0])
+        k = bisect_left(ends, row.tgt_pos[0])  # anchors[:k] end before this target
+        return (src_max[k - 1] if k else -1, 1, row.tgt_pos[0])
 
     rows.sort(key=key)
     for number, row in enumerate(rows, 1):
@@ -92,17 +97,18 @@ def _order(beads: list[dict], sentences: dict) -> list[_Row]:
 def _place_ghosts(rows: list[_Row]) -> dict[str, _Row]:
     """For each moved bead, the row in whose target cell its target sentence
     would sit in target order (the placeholder goes after that row's text)."""
-    in_order = [r for r in rows if r.tgt_pos and r.bead["monotonic"] is not False]
+    in_order = sorted((r for r in rows if r.tgt_pos and r.bead["monotonic"] is not False), key=lambda r: r.tgt_pos[-1])
+    ends = [r.tgt_pos[-1] for r in in_order]
     host_of = {}
     for row in rows:
         if row.bead["monotonic"] is not False or not row.tgt_pos or not in_order:
             continue
-        before = [r for r in in_order if r.tgt_pos[-1] < row.tgt_pos[0]]
-        host = max(before, key=lambda r: r.tgt_pos[-1]) if before else None
-        if host is None:  # belongs before everything: attach in front of the first target
-            host = min(in_order, key=lambda r: r.tgt_pos[0])
+        k = bisect_left(ends, row.tgt_pos[0])
+        if k == 0:  # belongs before everything: attach in front of the first target
+            host = in_order[0]
             host.ghosts.append(("before", row))
         else:
+            host = in_order[k - 1]
             host.ghosts.append(("after", row))
         host_of[row.bead["bead_id"]] = host
     return host_of
