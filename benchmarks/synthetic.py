@@ -24,7 +24,9 @@ than exact ones.
 
 Bead-type rates default to those of the Text+Berg de-fr gold alignment
 (1338 beads: 69% 1-1, 8.5% 2-1, 8.5% 1-2, 6.5% 0-1, 2.1% 2-2, 1.3% 1-3 ...),
-restricted to at most 4 sentences a side.
+restricted to at most 4 sentences a side and made symmetric (p(k,l) = p(l,k),
+so insertions and deletions are 3.75% each) so that both sides have about N
+sentences.
 
 Everything is drawn from one ``numpy.random.Generator(PCG64(seed))``, so a
 (n, d, seed, parameters) tuple always gives bit-identical arrays.
@@ -53,6 +55,17 @@ TEXTBERG_RATES: dict[tuple[int, int], float] = {
     (3, 2): 0.005,
     (3, 3): 0.001,
 }
+
+
+def symmetrised(rates: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """p(k, l) = p(l, k) = mean of the two: both sides then get N sentences in expectation."""
+    keys = set(rates) | {(l, k) for k, l in rates}
+    return {key: (rates.get(key, 0.0) + rates.get(key[::-1], 0.0)) / 2 for key in sorted(keys)}
+
+
+# The default: Text+Berg's mix made symmetric (so "N sentences a side" holds for
+# both sides: 69% 1-1, 8.5% 2-1 and 1-2, 3.75% 1-0 and 0-1, 2.1% 2-2, ...).
+DEFAULT_RATES = symmetrised(TEXTBERG_RATES)
 
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -105,7 +118,8 @@ def make_planted(
     """Plant an alignment with about `n` sentences on each side.
 
     Beads are drawn until the source side holds `n` sentences (the last bead is
-    trimmed to fit), so n_src == n exactly and n_tgt is n within a few percent.
+    trimmed to fit), so n_src == n exactly; with the default (symmetric) rates
+    n_tgt is n within a fraction of a percent at large n.
 
     noise: norm of the per-sentence Gaussian noise relative to the unit meaning
         vector; 0.55 puts the cosine of a 1-1 translation pair around 0.8 and of
@@ -117,7 +131,7 @@ def make_planted(
     """
     if n < 1:
         raise ValueError("n must be >= 1")
-    rates = dict(rates or TEXTBERG_RATES)
+    rates = dict(rates or DEFAULT_RATES)
     rng = np.random.default_rng(np.random.PCG64(seed))
     types = list(rates)
     probs = np.array([rates[t] for t in types], dtype=np.float64)

