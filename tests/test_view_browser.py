@@ -141,6 +141,30 @@ def test_filters_hide_rows(view, corpus_under_test):
     assert view.errors == []
 
 
+def test_gold_differences_match_the_data(view, corpus_under_test):
+    from diglot import load
+
+    beads = _beads(corpus_under_test, view.pair)
+    has_gold = any((corpus_under_test / "gold").glob("*.parquet"))
+    gold = load("gold", backend="polars", path=corpus_under_test).to_dicts() if has_gold else []
+    gold = [g for g in gold if g["pair"] == view.pair]
+    gold_keys = {(tuple(g["src_ids"]), tuple(g["tgt_ids"])) for g in gold}
+    covered = {s for g in gold for s in list(g["src_ids"]) + list(g["tgt_ids"])}
+    expected = sorted(
+        b["bead_id"]
+        for b in beads
+        if (tuple(b["src_ids"]), tuple(b["tgt_ids"])) not in gold_keys
+        and any(s in covered for s in list(b["src_ids"]) + list(b["tgt_ids"]))
+    )
+    flagged = view.page.locator("tr.bead.gold-diff").evaluate_all("rs => rs.map(r => r.dataset.beadId)")
+    assert sorted(flagged) == expected
+    auto_keys = {(tuple(b["src_ids"]), tuple(b["tgt_ids"])) for b in beads}
+    assert view.page.locator("tr.gold-only").count() == sum(k not in auto_keys for k in gold_keys)
+    if gold:
+        view.page.locator("#only-diff").check()
+        assert view.visible() == view.shown() == len(expected)
+
+
 def test_screenshot_not_blank(view, tmp_path):
     from PIL import Image
 
