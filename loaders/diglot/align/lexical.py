@@ -1,0 +1,66 @@
+"""Model-free evidence between sentences: lengths, and "anchor" tokens.
+
+Anchors are tokens written identically in both documents that carry meaning on
+their own: numbers, and capitalised words (names, places) rare enough in the
+document to point at one spot.  Each sentence gets a 64-bit mask of its hashed
+anchors, so a window's anchors are the OR of its sentences' masks and the DP can
+compare windows with two popcounts.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _candidates(sentence: str) -> set[str]:
+    out = set()
+    for tok in _WORD.findall(sentence):
+        if any(ch.isdigit() for ch in tok):
+            out.add(tok)
+        elif len(tok) >= 3 and tok[0].isupper():
+            out.add(tok)
+    return out
+
+
+def anchor_masks(src: Sequence[str], tgt: Sequence[str], max_share: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """uint64 masks of anchors: candidate tokens present on both sides and rare on each."""
+    cs = [_candidates(s) for s in src]
+    ct = [_candidates(t) for t in tgt]
+    fs = Counter(tok for c in cs for tok in c)
+    ft = Counter(tok for c in ct for tok in c)
+    limit_s = max(3, max_share * len(src))
+    limit_t = max(3, max_share * len(tgt))
+    shared = {tok for tok in fs.keys() & ft.keys() if fs[tok] <= limit_s and ft[tok] <= limit_t}
+
+    def masks(cands: list[set[str]]) -> np.ndarray:
+        out = np.zeros(len(cands), dtype=np.uint64)
+        for i, c in enumerate(cands):
+            m = 0
+            for tok in c & shared:
+                m |= 1 << (zlib.crc32(tok.encode("utf-8")) % 64)
+            out[i] = m
+        return out
+
+    return masks(cs), masks(ct)
+
+
+def lengths(sentences: Sequence[str]) -> np.ndarray:
+    """Character lengths (whitespace collapsed), the Gale–Church unit."""
+    return np.array([len(" ".join(s.split())) for s in sentences], dtype=np.float64)
+
+
+def deletion_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
+    """How much leaving each sentence unaligned should cost, relative to a full sentence.
+
+    Debris (page numbers, OCR noise, lone punctuation) is what documents most
+    often have without counterpart; it has few letters, so it is cheap to drop.
+    """
+    letters = np.array([sum(ch.isalpha() for ch in s) for s in sentences], dtype=np.float64)
+    return np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))

@@ -1,0 +1,86 @@
+"""Sentences the other document has in a different place.
+
+A monotonic path must leave a moved sentence unaligned on both sides.  Among
+those leftovers, a source and a target sentence are paired when each is the
+other's best leftover match, their neighbourhood-normalised distance is small,
+and the runner-up on either side is clearly worse (a lone strong match, not one
+of several similar sentences).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diglot.align.dp import Bead
+
+
+def find_moved(
+    beads: list[Bead],
+    x: np.ndarray,
+    y: np.ndarray,
+    near_x: np.ndarray,
+    near_y: np.ndarray,
+    *,
+    max_distance: float = 0.45,
+    min_gap: float = 0.15,
+    max_pool: int = 20000,
+) -> list[Bead]:
+    """Return `beads` with moved pairs merged into non-monotonic 1-1 beads.
+
+    near_x[k] / near_y[k]: each sentence's mean cosine to the other document.
+    Each leftover pool is capped at `max_pool` sentences so memory stays bounded.
+    """
+    lone_src = [b.src[0] for b in beads if b.src and not b.tgt]
+    lone_tgt = [b.tgt[0] for b in beads if b.tgt and not b.src]
+    if not lone_src or not lone_tgt:
+        return beads
+    us = np.array(lone_src[:max_pool])
+    ut = np.array(lone_tgt[:max_pool])
+    # scores in blocks so a huge leftover pool never needs an |us| x |ut| matrix at once
+    best_t = np.empty(len(us), dtype=np.int64)
+    best_r = np.empty(len(us))
+    second_r = np.empty(len(us))
+    col_best_r = np.full(len(ut), np.inf)
+    col_second_r = np.full(len(ut), np.inf)
+    col_best_s = np.full(len(ut), -1, dtype=np.int64)
+    for start in range(0, len(us), 1024):
+        rows = us[start : start + 1024]
+        sim = x[rows] @ y[ut].T
+        den = (1.0 - near_x[rows])[:, None] + (1.0 - near_y[ut])[None, :]
+        r = 2.0 * (1.0 - sim) / np.maximum(den, 1e-3)
+        order = np.argsort(r, axis=1, kind="stable")[:, :2]
+        best_t[start : start + len(rows)] = order[:, 0]
+        best_r[start : start + len(rows)] = r[np.arange(len(rows)), order[:, 0]]
+        second_r[start : start + len(rows)] = (
+            r[np.arange(len(rows)), order[:, 1]] if r.shape[1] > 1 else np.inf
+        )
+        # merge this block's best and runner-up per column into the running ones
+        top = np.argsort(r, axis=0, kind="stable")[:2]
+        cols = np.arange(r.shape[1])
+        blk_best = r[top[0], cols]
+        blk_second = r[top[1], cols] if r.shape[0] > 1 else np.full(r.shape[1], np.inf)
+        four = np.stack([col_best_r, col_second_r, blk_best, blk_second])
+        four.sort(axis=0)
+        col_best_s = np.where(blk_best < col_best_r, start + top[0], col_best_s)
+        col_best_r, col_second_r = four[0], four[1]
+    pairs = {}
+    for k in range(len(us)):
+        c = best_t[k]
+        if col_best_s[c] != k or best_r[k] > max_distance:
+            continue
+        if second_r[k] - best_r[k] < min_gap or col_second_r[c] - best_r[k] < min_gap:
+            continue
+        pairs[int(us[k])] = (int(ut[c]), float(best_r[k]))
+    if not pairs:
+        return beads
+    taken_t = {t for t, _ in pairs.values()}
+    out = []
+    for b in beads:
+        if b.src and not b.tgt and b.src[0] in pairs:
+            t, r = pairs[b.src[0]]
+            out.append(Bead(b.src, (t,), round(min(1.0, max(0.0, 1.0 - r)), 6), monotonic=False))
+        elif b.tgt and not b.src and b.tgt[0] in taken_t:
+            continue
+        else:
+            out.append(b)
+    return out
