@@ -1,9 +1,36 @@
-# Python to use: a project venv if there is one, else python3 on PATH (override: make bench PYTHON=...).
-PYTHON ?= $(firstword $(wildcard .venv/bin/python /work/venv/bin/python) python3)
+# The project's own set-up: a venv in .venv with the locked dependencies.
+# README.md's two commands are `make corpus` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: bench
+.PHONY: install corpus test bench lock
+
+install:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.lock
+	$(PIP) --no-deps --force-reinstall .
+
+# Build corpus/ from seeds/ and print a summary of what was built.
+corpus: install
+	$(BIN)/diglot build
+
+# The whole test suite, browser test included (installs Debian's chromium if missing).
+test: install
+	bash tests/browser_setup.sh
+	$(BIN)/python -m pytest
 
 # Full-size benchmarks (DP core at N=1k..100k vs Vecalign, end to end on the seeds and Text+Berg);
 # writes benchmarks/REPORT.md, benchmarks/scaling.png and benchmarks/results/*.json.
-bench:
-	$(PYTHON) -m benchmarks.report
+bench: install
+	$(BIN)/python -m benchmarks.report
+
+# Re-resolve the lock file from pyproject.toml in a throw-away venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet '.[test]'
+	{ echo "# Exact versions that built the released corpus and run the tests (Python 3.11)."; \
+	  echo "# Regenerate: make lock  (a clean venv, pip install '.[test]', pip freeze)."; \
+	  .lock-venv/bin/pip freeze --exclude diglot; } > requirements.lock
+	rm -rf .lock-venv

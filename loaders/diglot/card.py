@@ -121,14 +121,14 @@ def _body(manifest: Manifest, docs, tables, alignments, gold) -> str:
 
 
 def _quality(alignments: list[BeadRecord], gold: list[BeadRecord]) -> str:
-    from diglot.align.evaluate import score_beads
+    from diglot.align.evaluate import score
 
     pairs = sorted({b.pair for b in gold})
     rows = ["| pair | strict P | strict R | strict F1 | lax P | lax R | lax F1 |", "|---|---|---|---|---|---|---|"]
     for pair in pairs:
         g = [(b.src, b.tgt) for b in gold if b.pair == pair]
         p = [(b.src, b.tgt) for b in alignments if b.pair == pair]
-        s = score_beads([g], [p])
-        rows.append(f"| {pair} | {s['strict']['precision']:.3f} | {s['strict']['recall']:.3f} | {s['strict']['f1']:.3f} | "
-                    f"{s['lax']['precision']:.3f} | {s['lax']['recall']:.3f} | {s['lax']['f1']:.3f} |")
+        s = score([(g, p)])
+        rows.append(f"| {pair} | {s.precision_strict:.3f} | {s.recall_strict:.3f} | {s.f1_strict:.3f} | "
+                    f"{s.precision_lax:.3f} | {s.recall_lax:.3f} | {s.f1_lax:.3f} |")
     return "Automatic alignment against the hand-made `gold` config (Vecalign's strict and lax scores):\n\n" + "\n".join(rows)

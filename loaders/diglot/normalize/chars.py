@@ -77,19 +77,43 @@ def unify_line_breaks(text: str) -> list[Edit]:
     return [Edit(m.start(), m.end(), "\n", "line_break") for m in _LINE_BREAK.finditer(text)]
 
 
-def compose_nfc(text: str) -> list[Edit]:
-    """Unicode NFC, one white-space-delimited chunk at a time.
+def _stable_pieces(chunk: str):
+    """Cut a chunk before each punctuation mark: no canonical composite has
+    punctuation in it, so NFC of the pieces is NFC of the whole, and an edit
+    never straddles a sentence boundary."""
+    start = 0
+    for i, ch in enumerate(chunk):
+        if i > start and unicodedata.category(ch)[0] == "P":
+            yield start, chunk[start:i]
+            start = i
+    yield start, chunk[start:]
 
-    A chunk boundary before white space is safe: white space is a starter that
-    composes with nothing, so NFC of the whole equals the NFC of the chunks.
+
+def compose_nfc(text: str) -> list[Edit]:
+    """Unicode NFC, one small piece at a time.
+
+    Pieces end before white space or punctuation, which compose with nothing,
+    so NFC of the whole equals the NFC of the pieces; each edit then covers
+    only the characters that really changed, keeping the offset map sharp.
     """
     if unicodedata.is_normalized("NFC", text):
         return []
     edits = []
     for m in _WORD_CHUNK.finditer(text):
-        chunk = m.group()
-        if not unicodedata.is_normalized("NFC", chunk):
-            edits.append(Edit(m.start(), m.end(), unicodedata.normalize("NFC", chunk), "nfc"))
+        if unicodedata.is_normalized("NFC", m.group()):
+            continue
+        for offset, piece in _stable_pieces(m.group()):
+            fixed = unicodedata.normalize("NFC", piece)
+            if fixed == piece:
+                continue
+            head = 0  # trim what NFC left alone at both ends
+            while head < min(len(piece), len(fixed)) and piece[head] == fixed[head]:
+                head += 1
+            tail = 0
+            while tail < min(len(piece), len(fixed)) - head and piece[-1 - tail] == fixed[-1 - tail]:
+                tail += 1
+            start = m.start() + offset + head
+            edits.append(Edit(start, m.start() + offset + len(piece) - tail, fixed[head : len(fixed) - tail], "nfc"))
     return edits
 
 
