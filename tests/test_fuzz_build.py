@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 import tempfile
@@ -259,7 +260,9 @@ def check_build(spec: SeedFolder, previous: Path) -> str:
         return "built"
 
 
-@settings(max_examples=20, deadline=None, derandomize=True, print_blob=True,
+# DIGLOT_FUZZ_EXAMPLES=500 explores further, with fresh random examples each run.
+@settings(max_examples=int(os.environ.get("DIGLOT_FUZZ_EXAMPLES", 20)), deadline=None, print_blob=True,
+          derandomize="DIGLOT_FUZZ_EXAMPLES" not in os.environ,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(spec=seed_folders())
 def test_fuzzed_build_succeeds_and_verifies_or_fails_cleanly(spec: SeedFolder, previous: Path):

@@ -9,6 +9,8 @@ refreshed, to show the deeper checks catch it on their own.
 from __future__ import annotations
 
 import argparse
+import os
+import functools
 import shutil
 import sys
 from pathlib import Path
@@ -373,3 +375,73 @@ def test_problem_reports_name_file_row_and_reason(corpus: Path, capsys):
     err = capsys.readouterr().err
     assert f"{corpus}/sentences/train.parquet: row 2: lang 'xx' differs from its document's" in err
     assert f"{corpus}/sentences/train.parquet: SHA-256 mismatch" in err
+
+
+# --------------------------------------------------------------------------- random damage
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Columns whose every change an invariant must notice (with the manifest refreshed).
+WATCHED = {
+    "documents": ("doc_id", "raw_text", "seed_sha256", "n_sentences", "corpus_version", "lang"),
+    "sentences": ("sent_id", "doc_id", "position", "text", "lang"),
+    "alignments": ("bead_id", "src_ids", "tgt_ids", "src_text", "bead", "src_doc", "pair"),
+    "gold": ("bead_id", "src_ids", "tgt_ids", "tgt_text", "bead", "tgt_doc"),
+    "translation": ("bead_id", "src_ids", "pair"),
+}
+
+
+def replacement(value, kind: pa.DataType):
+    """A strategy for a different value of the column's Arrow type (or null)."""
+    if pa.types.is_boolean(kind):
+        return st.sampled_from([None, not value])
+    if pa.types.is_integer(kind):
+        return st.one_of(st.none(), st.integers(-5, 2**31 - 1).filter(lambda v: v != value))
+    if pa.types.is_floating(kind):
+        return st.one_of(st.none(), st.floats(allow_nan=True).filter(lambda v: v != value))
+    if pa.types.is_string(kind):
+        return st.one_of(st.none(), st.text(max_size=30).filter(lambda v: v != value))
+    if pa.types.is_list(kind) and pa.types.is_string(kind.value_type):
+        return st.one_of(st.none(), st.lists(st.text(max_size=20), max_size=3).filter(lambda v: v != value))
+    return st.sampled_from([None, []] if pa.types.is_list(kind) else [None])
+
+
+@functools.lru_cache(maxsize=None)
+def source_rows(config: str) -> list[dict]:
+    return pq.read_table(SOURCE / config / "train.parquet").to_pylist()
+
+
+@st.composite
+def damage(draw):
+    names = [c for c in WATCHED if (SOURCE / c / "train.parquet").is_file()]
+    config = draw(st.sampled_from(names))
+    rows = source_rows(config)
+    row = draw(st.integers(0, len(rows) - 1))
+    schema = pq.read_schema(SOURCE / config / "train.parquet")
+    column = draw(st.sampled_from(schema.names))
+    new = draw(replacement(rows[row][column], schema.field(column).type))
+    return config, row, column, new
+
+
+# DIGLOT_FUZZ_EXAMPLES=500 explores further, with fresh random examples each run.
+@settings(max_examples=int(os.environ.get("DIGLOT_FUZZ_EXAMPLES", 25)), deadline=None,
+          derandomize="DIGLOT_FUZZ_EXAMPLES" not in os.environ,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(spec=damage())
+def test_random_damage_never_crashes_verify_and_watched_columns_are_caught(spec, source: Path, tmp_path_factory):
+    config, row, column, new = spec
+    corpus = tmp_path_factory.mktemp("damaged") / "corpus"
+    shutil.copytree(source, corpus)
+    path = corpus / config / "train.parquet"
+    rows, schema = read_rows(path)
+    if rows[row][column] == new:
+        return
+    rows[row][column] = new
+    write_rows(path, rows, schema)
+    assert has(verify(corpus), f"{config}/train.parquet", "SHA-256 mismatch")
+    write_manifest(corpus)
+    problems = verify(corpus)  # must not raise, whatever the damage
+    if column in WATCHED[config]:
+        assert problems, f"{config} row {row}: {column} = {new!r} went unnoticed"
+    shutil.rmtree(corpus.parent)

@@ -119,6 +119,7 @@ def verify(path: str | Path | None = None, *, normalize_span: Callable[[str, str
     card = _load_card(root, report)
     tables = _load_tables(root, card, report)
     _check_card_features(root, card, tables, report)
+    _check_card_languages(card, tables, report)
     _check_schemas(tables, report)
     _check_invariants(tables, report, normalize_span)
     _check_versions(root, card, tables, report)
@@ -240,7 +241,13 @@ def _config_files(root: Path, name: str, spec: Any) -> tuple[dict[str, list[str]
             return {}, f"config {name!r}: data_files entry {item!r} has no path"
         patterns = item["path"] if isinstance(item["path"], list) else [item["path"]]
         for pattern in patterns:
-            matched = sorted(p.relative_to(root).as_posix() for p in root.glob(str(pattern)) if p.is_file())
+            pattern = str(pattern)
+            if not pattern or pattern.startswith("/") or ".." in Path(pattern).parts:
+                return {}, f"config {name!r}: data_files {pattern!r} is not a relative path inside the corpus"
+            try:
+                matched = sorted(p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file())
+            except (ValueError, NotImplementedError) as err:
+                return {}, f"config {name!r}: data_files {pattern!r} is not a usable pattern ({err})"
             if not matched:
                 return {}, f"config {name!r}: data_files {pattern!r} matches no file"
             splits[str(item.get("split", "train"))].extend(matched)
@@ -256,6 +263,9 @@ def _load_tables(root: Path, card: dict[str, Any] | None, report: _Report) -> di
                 report.add(CARD, f"configs entry {item!r} has no config_name", "card")
                 continue
             name = item["config_name"]
+            if name in declared:
+                report.add(CARD, f"config {name!r} is declared twice", "card")
+                continue
             splits, error = _config_files(root, name, item.get("data_files"))
             if error:
                 report.add(CARD, error, "card")
@@ -362,6 +372,16 @@ def _check_card_features(root: Path, card: dict[str, Any] | None, tables: dict[s
                                f"says {split.num_examples}", "card")
 
 
+def _check_card_languages(card: dict[str, Any] | None, tables: dict[str, _Table], report: _Report) -> None:
+    if card is None or "language" not in card or "documents" not in tables:
+        return
+    declared = card["language"]
+    declared = {declared} if isinstance(declared, str) else set(declared or [])
+    for lang in _languages(tables):
+        if lang not in declared:
+            report.add(CARD, f"language does not list {lang!r}, a language of documents", "card")
+
+
 # --------------------------------------------------------------------------- schema
 
 
@@ -376,10 +396,19 @@ def expected_schema(name: str, languages: Iterable[str]) -> pa.Schema | None:
     return _schema.SCHEMAS.get(name)
 
 
+def _translation_languages(tables: dict[str, _Table]) -> list[str]:
+    """The languages of the aligned documents (the `translation` struct's fields)."""
+    docs, beads = tables.get("documents"), tables.get("alignments")
+    if docs is None or beads is None or beads.schema is None or "src_doc" not in beads.schema.names:
+        return _languages(tables)
+    lang_of = {row.get("doc_id"): row.get("lang") for row in docs.rows}
+    found = {lang_of.get(row[side]) for row in beads.rows for side in ("src_doc", "tgt_doc")}
+    return sorted(lang for lang in found if lang)
+
+
 def _check_schemas(tables: dict[str, _Table], report: _Report) -> None:
-    languages = _languages(tables)
     for name, table in tables.items():
-        expected = expected_schema(name, languages)
+        expected = expected_schema(name, _translation_languages(tables) if name == "translation" else [])
         if expected is None or table.schema is None:
             continue
         if not table.schema.equals(expected):
@@ -432,8 +461,28 @@ def _unique(table: _Table, column: str, report: _Report) -> dict[str, int]:
     return first
 
 
+# Columns that may hold nulls: nothing detected, or no score for a hand-made bead.
+NULLABLE = {"documents": {"lang_detected"}, "sentences": {"lang_detected"}, "gold": {"score"}}
+_MAX_NULL_REPORTS = 5
+
+
+def _check_nulls(table: _Table, report: _Report) -> None:
+    allowed = NULLABLE.get(table.name, set())
+    for column in table.schema.names:
+        if column in allowed:
+            continue
+        rows = [i for i, row in enumerate(table.rows) if row[column] is None]
+        for i in rows[:_MAX_NULL_REPORTS]:
+            report.at(table, i, f"{column} is null")
+        if len(rows) > _MAX_NULL_REPORTS:
+            report.add(table.files[0], f"{column} is null in {len(rows) - _MAX_NULL_REPORTS} more rows", "invariant")
+
+
 def _check_invariants(tables: dict[str, _Table], report: _Report,
                       normalize_span: Callable[[str, str], str] | None) -> None:
+    for table in tables.values():
+        if table.schema is not None:
+            _check_nulls(table, report)
     docs = tables.get("documents")
     sents = tables.get("sentences")
     doc_index = _check_documents(docs, report) if docs and docs.schema is not None else {}
@@ -464,7 +513,9 @@ def _check_documents(docs: _Table, report: _Report) -> dict[str, int]:
         if row["text"] is not None and row["n_chars"] != len(row["text"]):
             report.at(docs, i, f"n_chars is {row['n_chars']}, text has {len(row['text'])} characters")
         for removal in row["removed"] or []:
-            if not (0 <= removal["start"] <= removal["end"] <= len(raw)):
+            if removal is None or removal["start"] is None or removal["end"] is None or not (
+                    0 <= removal["start"] <= removal["end"] <= len(raw)):
+                removal = removal or {"start": None, "end": None}
                 report.at(docs, i, f"removed span [{removal['start']}, {removal['end']}) is outside raw_text "
                                    f"(length {len(raw)})")
     return index
@@ -512,7 +563,7 @@ def _check_sentences(sents: _Table, docs: _Table | None, doc_index: dict[str, in
             if normalised != row["text"]:
                 report.at(sents, i, f"raw_text[{start}:{end}] normalises to {normalised!r}, not to text {row['text']!r}")
     for doc_id, rows in by_doc.items():
-        positions = sorted(sents.rows[i]["position"] for i in rows)
+        positions = sorted(p for p in (sents.rows[i]["position"] for i in rows) if p is not None)
         if positions != list(range(len(positions))):
             report.at(sents, rows[0], f"positions of {doc_id} are not 0..{len(positions) - 1} "
                                       f"(got {len(positions)} sentences, positions {positions[:3]}...{positions[-3:]})")
@@ -573,7 +624,7 @@ def _check_beads(beads: _Table, docs: _Table, doc_index: dict[str, int], sents: 
                     report.at(beads, i, f"{side}_ids: {sent_id!r} belongs to {sentence['doc_id']}, not {side}_doc {doc_id}")
                 seen[(src_doc, tgt_doc)][side][sent_id].append(i)
                 if texts is not None:
-                    texts.append(sentence["text"])
+                    texts = None if sentence["text"] is None else texts + [sentence["text"]]
             if texts is not None and (row[text_column] or "") != " ".join(texts):
                 report.at(beads, i, f"{text_column} is not its sentences' text joined by one space")
     # each sentence of both documents of a pair is in exactly one bead
