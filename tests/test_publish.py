@@ -7,13 +7,11 @@ refuse to connect for every test in this file.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import inspect
 import shutil
 import socket
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,16 +32,10 @@ REAL_HFAPI = huggingface_hub.HfApi
 
 
 def run_cli(argv: list[str]) -> int:
-    from diglot.commands import publish
+    """`diglot publish ...` through the real entry point (UserError -> exit 2)."""
+    from diglot.cli import main
 
-    parser = argparse.ArgumentParser(prog="diglot publish")
-    publish.configure(parser)
-    args = parser.parse_args(argv)
-    try:
-        return int(publish.run(args) or 0)
-    except DiglotError as err:
-        print(f"diglot publish: error: {err}", file=sys.stderr)
-        return 2
+    return main(["publish", *argv])
 
 
 class RecordingApi:

@@ -8,11 +8,9 @@ refreshed, to show the deeper checks catch it on their own.
 
 from __future__ import annotations
 
-import argparse
 import os
 import functools
 import shutil
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +19,6 @@ import pytest
 from huggingface_hub import DatasetCard
 
 import diglot
-from diglot.errors import DiglotError
 from diglot.integrity import Problem, sha256_file, verify, write_manifest
 
 SOURCE = diglot.corpus_dir()
@@ -31,18 +28,10 @@ SOURCE = diglot.corpus_dir()
 
 
 def run_cli(name: str, argv: list[str]) -> int:
-    """Run one subcommand the way diglot.cli.main does (UserError -> exit 2)."""
-    import importlib
+    """`diglot <name> ...` through the real entry point (UserError -> exit 2)."""
+    from diglot.cli import main
 
-    module = importlib.import_module(f"diglot.commands.{name}")
-    parser = argparse.ArgumentParser(prog=f"diglot {name}")
-    module.configure(parser)
-    args = parser.parse_args(argv)
-    try:
-        return int(module.run(args) or 0)
-    except DiglotError as err:
-        print(f"diglot {name}: error: {err}", file=sys.stderr)
-        return 2
+    return main([name, *argv])
 
 
 def read_rows(path: Path) -> tuple[list[dict], pa.Schema]:
