@@ -169,6 +169,13 @@ def test_classify_and_check_release(corpus: Path, tmp_path: Path):
     assert release.classify(old, schema) == "schema"
     assert release.classify(data, schema) == "schema"
 
+    # a config removed is a schema change; one added beside unchanged ones is a data change
+    fewer = tmp_path / "fewer"
+    shutil.copytree(old, fewer)
+    shutil.rmtree(fewer / "sentences")
+    assert release.classify(old, fewer) == "schema"
+    assert release.classify(fewer, old) == "data"
+
     # prose only
     docs = tmp_path / "docs"
     shutil.copytree(old, docs)

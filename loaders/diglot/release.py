@@ -2,9 +2,10 @@
 
 Versioning of the corpus (`corpus_version`, semver):
 
-- schema change (a config added or removed, a column added, removed, renamed
-  or retyped): bump MAJOR;
-- data change (any row added, removed or changed, in any config): bump MINOR;
+- schema change (a config removed; in a config that both versions have, a
+  column added, removed, renamed or retyped): bump MAJOR;
+- data change (any row added, removed or changed, in any config; a new
+  config added beside unchanged ones, which breaks no reader): bump MINOR;
 - only the card or CHANGELOG prose changed: bump PATCH;
 - nothing changed: no release.
 
@@ -80,13 +81,15 @@ def classify(old: str | Path, new: str | Path) -> Change:
     """The kind of change from corpus `old` to corpus `new` (both built folders)."""
     old, new = Path(old), Path(new)
     old_configs, new_configs = _configs(old), _configs(new)
-    if set(old_configs) != set(new_configs):
-        return "schema"
+    if set(old_configs) - set(new_configs):
+        return "schema"  # a config removed
     for name in old_configs:
         old_schema = pq.read_schema(old_configs[name][0]).remove_metadata()
         new_schema = pq.read_schema(new_configs[name][0]).remove_metadata()
         if not old_schema.equals(new_schema):
             return "schema"
+    if set(new_configs) - set(old_configs):
+        return "data"  # a config added; the ones already there keep their schema
     for name in old_configs:
         old_table = pq.read_table(old_configs[name]).replace_schema_metadata(None)
         new_table = pq.read_table(new_configs[name]).replace_schema_metadata(None)
