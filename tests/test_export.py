@@ -300,3 +300,13 @@ def test_default_corpus_is_corpus_dir(corpus: Path, tmp_path: Path, monkeypatch)
     assert run_cli(["--format", "jsonl", "--out", str(out)]) == 0
     got = [json.loads(line) for f in sorted(out.glob("*.jsonl")) for line in f.read_text().splitlines()]
     assert len(got) == len(expected_rows(corpus))
+
+
+def test_filters_leaving_nothing_are_not_an_unknown_pair(corpus: Path, tmp_path: Path, capsys):
+    src, tgt = only_pair(corpus).split("-", 1)
+    top = max(r["score"] for r in expected_rows(corpus))
+    assert top < 1.0, "a bead scored 1.0: the filter below would keep it"
+    assert run_cli(["--format", "tsv", "--out", str(tmp_path / "out"), "--corpus", str(corpus),
+                    "--pair", f"{tgt}-{src}", "--min-score", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing written" in err and "no such pair" not in err

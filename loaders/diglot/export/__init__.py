@@ -96,16 +96,8 @@ def select(
     if missing:
         raise DiglotError(f"{root / config}: beads name documents absent from documents: {', '.join(missing[:5])}")
 
-    both_sides = (
-        (pl.col("src_ids").list.len() > 0)
-        & (pl.col("tgt_ids").list.len() > 0)
-        & (pl.col("src_text").str.strip_chars().str.len_chars() > 0)
-        & (pl.col("tgt_text").str.strip_chars().str.len_chars() > 0)
-    )
-    table = table.filter(both_sides.fill_null(False))
-    if min_score is not None:
-        table = table.filter((pl.col("score") >= min_score).fill_null(False))
-
+    # the pair first, against every pair the config has, so that a filter
+    # leaving nothing is not mistaken for an unknown pair
     available = sorted(set(table["pair"].to_list()))
     swap = False
     if pair is not None:
@@ -115,10 +107,20 @@ def select(
             src, sep, tgt = pair.partition("-")
             reverse = f"{tgt}-{src}"
             if not sep or reverse not in available:
-                every = sorted(set(_read_config(root, config)["pair"].to_list()))
-                raise DiglotError(f"--pair {pair}: {root / config} has no such pair (pairs: {', '.join(every) or 'none'})")
+                raise DiglotError(f"--pair {pair}: {root / config} has no such pair "
+                                  f"(pairs: {', '.join(available) or 'none'})")
             table = table.filter(pl.col("pair") == reverse)
             swap = True
+
+    both_sides = (
+        (pl.col("src_ids").list.len() > 0)
+        & (pl.col("tgt_ids").list.len() > 0)
+        & (pl.col("src_text").str.strip_chars().str.len_chars() > 0)
+        & (pl.col("tgt_text").str.strip_chars().str.len_chars() > 0)
+    )
+    table = table.filter(both_sides.fill_null(False))
+    if min_score is not None:
+        table = table.filter((pl.col("score") >= min_score).fill_null(False))
 
     grouped: dict[str, list[Pair]] = {}
     for row in table.iter_rows(named=True):
