@@ -274,9 +274,7 @@ def test_sentence_in_no_bead_and_in_two_beads_is_caught(corpus: Path):
 
 def test_translation_out_of_step_with_alignments_is_caught(corpus: Path):
     path = corpus / "translation" / "train.parquet"
-    if not path.is_file():
-        assert not (corpus / "alignments").is_dir(), "alignments without translation"
-        return
+    assert path.is_file(), "the corpus has no translation config"
     rows, schema = read_rows(path)
     lang = sorted(k for k, v in rows[0]["translation"].items() if v)[0]
     rows[0]["translation"][lang] = "something else"
@@ -286,6 +284,28 @@ def test_translation_out_of_step_with_alignments_is_caught(corpus: Path):
     problems = verify(corpus)
     assert has(problems, "translation/train.parquet", f"translation[{lang!r}] differs", row=0), problems
     assert has(problems, "translation/train.parquet", "'xx-yy:nowhere' does not resolve", row=1)
+
+
+def test_translation_row_missing_is_caught(corpus: Path):
+    path = corpus / "translation" / "train.parquet"
+    assert path.is_file(), "the corpus has no translation config"
+    rows, schema = read_rows(path)
+    dropped = rows.pop(len(rows) // 2)
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, "alignments/train.parquet", f"bead {dropped['bead_id']} has sentences on both sides",
+               "no row in translation"), problems
+
+
+def test_foreign_span_outside_its_sentence_is_caught(corpus: Path):
+    path = corpus / "sentences" / "train.parquet"
+    rows, schema = read_rows(path)
+    i = max(range(len(rows)), key=lambda k: len(rows[k]["text"]))
+    rows[i]["foreign_spans"] = rows[i]["foreign_spans"] + [{"start": 2, "end": len(rows[i]["text"]) + 5, "lang": "en"}]
+    write_rows(path, rows, schema)
+    write_manifest(corpus)
+    assert has(verify(corpus), "sentences/train.parquet", "foreign span", "not inside the sentence text", row=i)
 
 
 # --------------------------------------------------------------------------- schema and card

@@ -549,6 +549,11 @@ def _check_sentences(sents: _Table, docs: _Table | None, doc_index: dict[str, in
         for column in ("lang", "lang_code"):
             if row[column] != doc[column]:
                 report.at(sents, i, f"{column} {row[column]!r} differs from its document's {doc[column]!r}")
+        text = row["text"] or ""
+        for span in row["foreign_spans"] or []:
+            if span is None or span["start"] is None or span["end"] is None or not (
+                    0 <= span["start"] < span["end"] <= len(text)):
+                report.at(sents, i, f"foreign span {span} is not inside the sentence text (length {len(text)})")
         raw = doc["raw_text"] or ""
         start, end = row["raw_start"], row["raw_end"]
         if start is None or end is None or not (0 <= start <= end <= len(raw)):
@@ -667,6 +672,12 @@ def _check_translation(translation: _Table, alignments: _Table | None, docs: _Ta
         for lang, value in values.items():
             if lang not in (src_lang, tgt_lang) and value is not None:
                 report.at(translation, i, f"translation[{lang!r}] is set but the bead is {src_lang}-{tgt_lang}")
+    # every bead with sentences on both sides has its translation row
+    present = {row["bead_id"] for row in translation.rows}
+    if alignments is not None and alignments.schema is not None:
+        for j, bead in enumerate(alignments.rows):
+            if bead["src_ids"] and bead["tgt_ids"] and bead["bead_id"] not in present:
+                report.at(alignments, j, f"bead {bead['bead_id']} has sentences on both sides but no row in translation")
 
 
 # --------------------------------------------------------------------------- versions
