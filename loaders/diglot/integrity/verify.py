@@ -349,8 +349,9 @@ def _check_card_features(root: Path, card: dict[str, Any] | None, tables: dict[s
     except Exception as err:
         report.add(CARD, f"dataset_info cannot be read: {err}", "card")
         return
+    configured = {item.get("config_name") for item in card.get("configs") or [] if isinstance(item, dict)}
     for name in infos:
-        if name not in tables:
+        if name not in configured:
             report.add(CARD, f"dataset_info describes config {name!r}, which the card's configs do not declare", "card")
     for name, table in tables.items():
         info = infos.get(name)
@@ -480,22 +481,30 @@ def _check_nulls(table: _Table, report: _Report) -> None:
 
 def _check_invariants(tables: dict[str, _Table], report: _Report,
                       normalize_span: Callable[[str, str], str] | None) -> None:
-    for table in tables.values():
-        if table.schema is not None:
-            _check_nulls(table, report)
-    docs = tables.get("documents")
-    sents = tables.get("sentences")
-    doc_index = _check_documents(docs, report) if docs and docs.schema is not None else {}
+    # A config that is missing or failed its schema check has its problem
+    # reported already; references into it are not checked (they would all fail).
+    usable = {name: table for name, table in tables.items() if table.schema is not None}
+    for table in usable.values():
+        _check_nulls(table, report)
+    docs = usable.get("documents")
+    sents = usable.get("sentences")
+    doc_index = _check_documents(docs, report) if docs else {}
     sent_index: dict[str, int] = {}
-    if sents and sents.schema is not None:
+    if sents and docs:
         sent_index = _check_sentences(sents, docs, doc_index, report, normalize_span)
+    elif sents:
+        sent_index = _unique(sents, "sent_id", report)
     for name in ALIGNED_CONFIGS:
-        table = tables.get(name)
-        if table and table.schema is not None and docs and sents:
+        table = usable.get(name)
+        if table and docs and sents:
             _check_beads(table, docs, doc_index, sents, sent_index, report)
-    translation = tables.get("translation")
-    if translation and translation.schema is not None:
-        _check_translation(translation, tables.get("alignments"), docs, doc_index, report)
+        elif table:
+            _unique(table, "bead_id", report)
+    translation = usable.get("translation")
+    if translation and docs and "alignments" in usable:
+        _check_translation(translation, usable["alignments"], docs, doc_index, report)
+    elif translation:
+        _unique(translation, "bead_id", report)
 
 
 def _check_documents(docs: _Table, report: _Report) -> dict[str, int]:
