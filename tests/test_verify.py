@@ -456,3 +456,33 @@ def test_random_damage_never_crashes_verify_and_watched_columns_are_caught(spec,
     if column in WATCHED[config]:
         assert problems, f"{config} row {row}: {column} = {new!r} went unnoticed"
     shutil.rmtree(corpus.parent)
+
+
+def test_card_build_versions_are_compared_with_the_lock_file(corpus: Path, capsys):
+    build = DatasetCard.load(corpus / "README.md").data.to_dict()["build"]
+    pinned = {k: v for k, v in build.items() if k not in ("diglot", "diglot_version") and v != "not installed"}
+    assert len(pinned) >= 2, "the card records too few dependency versions"
+    names = sorted(pinned)
+
+    def pin(name: str, version: str) -> str:  # spelled differently from the card: PEP 503 names match anyway
+        return f"{name.upper().replace('-', '_')}=={version}"
+
+    lock = corpus.parent / "requirements.lock"  # beside the corpus folder: picked up by default
+    lines = ["# a lock", "unrelated-package==1.0"] + [pin(name, pinned[name]) for name in names]
+    lock.write_text("\n".join(lines) + "\n")
+    assert verify(corpus, lock=lock) == []
+    assert run_cli("verify", [str(corpus)]) == 0
+    assert "build versions agree with" in capsys.readouterr().out
+
+    changed, dropped = names[0], names[-1]
+    index = lines.index(pin(changed, pinned[changed]))
+    lines[index] = pin(changed, "0.0.0rc0")
+    lines.remove(pin(dropped, pinned[dropped]))
+    lock.write_text("\n".join(lines) + "\n")
+    problems = verify(corpus, lock=lock)
+    assert any(p.file == str(lock) and p.line == index + 1 and "==0.0.0rc0" in p.reason
+               and f"built with {pinned[changed]}" in p.reason for p in problems), problems
+    assert has(problems, "README.md", f"build.{dropped}", "does not pin")
+    assert run_cli("verify", [str(corpus)]) == 1
+    assert f"{lock}: line {index + 1}: pins " in capsys.readouterr().err
+    assert run_cli("verify", [str(corpus), "--lock", str(corpus / "nope.lock")]) == 2

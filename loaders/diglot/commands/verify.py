@@ -8,10 +8,15 @@ from pathlib import Path
 
 from diglot.errors import DiglotError
 
+LOCK_FILE = "requirements.lock"
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None,
                         help="corpus folder (default: the corpus diglot.load() reads)")
+    parser.add_argument("--lock", type=Path, default=None,
+                        help="pip lock file to compare with the card's build versions "
+                             "(default: requirements.lock beside the corpus folder, if there is one)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing when the corpus is sound")
 
 
@@ -22,12 +27,17 @@ def run(args: argparse.Namespace) -> int:
     root = args.path if args.path is not None else corpus_dir()
     if not root.exists():
         raise DiglotError(f"{root}: no such corpus folder")
-    problems = verify(root)
+    lock = args.lock
+    if lock is None and (root.resolve().parent / LOCK_FILE).is_file():
+        lock = root.resolve().parent / LOCK_FILE
+    elif lock is not None and not lock.is_file():
+        raise DiglotError(f"{lock}: no such lock file")
+    problems = verify(root, lock=lock)
     for problem in problems:
-        print(f"{root}/{problem}", file=sys.stderr)
+        print(problem if Path(problem.file).is_absolute() else f"{root}/{problem}", file=sys.stderr)
     if problems:
         print(f"diglot verify: {root}: {len(problems)} problem(s)", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"{root}: OK")
+        print(f"{root}: OK" + (f" (build versions agree with {lock})" if lock else ""))
     return 0

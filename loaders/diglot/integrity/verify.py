@@ -99,11 +99,14 @@ def parse_semver(text: Any) -> tuple[int, int, int] | None:
     return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
-def verify(path: str | Path | None = None, *, normalize_span: Callable[[str, str], str] | None = None) -> list[Problem]:
+def verify(path: str | Path | None = None, *, normalize_span: Callable[[str, str], str] | None = None,
+           lock: str | Path | None = None) -> list[Problem]:
     """Every problem with the corpus at `path` (default `diglot.corpus_dir()`).
 
     `normalize_span(raw, lang) -> text` is the normaliser the builder used;
-    by default `diglot.normalize.normalize_span`.
+    by default `diglot.normalize.normalize_span`.  `lock`, a pip lock file
+    (`name==version` lines), is compared with the versions the card's
+    `build:` mapping records.
     """
     if path is None:
         from diglot.load import corpus_dir
@@ -123,6 +126,8 @@ def verify(path: str | Path | None = None, *, normalize_span: Callable[[str, str
     _check_schemas(tables, report)
     _check_invariants(tables, report, normalize_span)
     _check_versions(root, card, tables, report)
+    if lock is not None:
+        _check_lock(Path(lock), card, report)
     return report.problems
 
 
@@ -690,6 +695,47 @@ def _check_translation(translation: _Table, alignments: _Table | None, docs: _Ta
 
 
 # --------------------------------------------------------------------------- versions
+
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
+NOT_INSTALLED = "not installed"
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalised distribution name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_lock(path: Path) -> dict[str, tuple[str, int]]:
+    """name -> (version, line) for every `name==version` line of a pip lock file."""
+    pins = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _PIN.match(line)
+        if match:
+            pins[canonical_name(match[1])] = (match[2], number)
+    return pins
+
+
+def _check_lock(lock: Path, card: dict[str, Any] | None, report: _Report) -> None:
+    """The card's recorded build versions agree with the lock file's pins."""
+    name = str(lock)
+    if not lock.is_file():
+        report.add(name, "lock file not found", "version")
+        return
+    build = card.get("build") if card else None
+    if not isinstance(build, dict):
+        report.add(CARD, f"records no build versions to compare with {lock.name}", "version")
+        return
+    pins = read_lock(lock)
+    for package, recorded in build.items():
+        if package in BUILD_DIGLOT_KEYS or not isinstance(recorded, str):
+            continue  # diglot itself is not pinned in the lock; malformed values are reported above
+        pinned = pins.get(canonical_name(package))
+        if pinned is None:
+            if recorded != NOT_INSTALLED:
+                report.add(CARD, f"build.{package} = {recorded!r} but {lock.name} does not pin {package}", "version")
+        elif pinned[0] != recorded:
+            report.add(name, f"pins {package}=={pinned[0]}, the card says the corpus was built with {recorded}",
+                       "version", line=pinned[1])
 
 
 def read_changelog(text: str) -> tuple[list[tuple[str, str | None, int]], list[tuple[int, str]]]:
