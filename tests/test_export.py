@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -310,3 +311,58 @@ def test_filters_leaving_nothing_are_not_an_unknown_pair(corpus: Path, tmp_path:
                     "--pair", f"{tgt}-{src}", "--min-score", "1"]) == 2
     err = capsys.readouterr().err
     assert "nothing written" in err and "no such pair" not in err
+
+
+# --------------------------------------------------------------------------- any text
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from diglot.export import jsonl, moses, tmx, tsv  # noqa: E402
+
+
+# DIGLOT_FUZZ_EXAMPLES=500 explores further, with fresh random examples each run.
+@settings(max_examples=int(os.environ.get("DIGLOT_FUZZ_EXAMPLES", 30)), deadline=None,
+          derandomize="DIGLOT_FUZZ_EXAMPLES" not in os.environ,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(src=st.text(max_size=40), tgt=st.text(max_size=40))
+def test_any_text_round_trips_or_is_refused(src: str, tgt: str, tmp_path_factory):
+    root = tmp_path_factory.mktemp("any") / "corpus"
+    shutil.copytree(SOURCE, root)
+    path = root / "alignments" / "train.parquet"
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    i = next(k for k, r in enumerate(rows) if r["src_ids"] and r["tgt_ids"])
+    rows[i]["src_text"], rows[i]["tgt_text"] = src, tgt
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    pair = rows[i]["pair"]
+    want = expected_rows(root, pair=pair)
+    exported = bool(src.strip() and tgt.strip())
+    assert (rows[i]["bead_id"] in [r["bead_id"] for r in want]) is exported
+    src_lang, tgt_lang = want[0]["src_lang"], want[0]["tgt_lang"]
+    for fmt in ("moses", "jsonl", "tsv", "tmx"):
+        out = root.parent / fmt
+        xml_safe = all(c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or ord(c) > 0xFFFF
+                       for c in src + tgt)
+        if fmt == "tmx" and exported and not xml_safe:
+            assert run_cli(["--format", fmt, "--out", str(out), "--corpus", str(root), "--pair", pair]) == 2
+            continue
+        assert run_cli(["--format", fmt, "--out", str(out), "--corpus", str(root), "--pair", pair]) == 0
+        stem = out / f"corpus.{pair}"
+        if fmt == "moses":
+            got = list(zip(*(Path(f"{stem}.{lang}").read_text(encoding="utf-8").split("\n")[:-1]
+                             for lang in (src_lang, tgt_lang))))
+            assert got == [(one_line(r["src_text"]), one_line(r["tgt_text"])) for r in want]
+        elif fmt == "jsonl":
+            got = [json.loads(line)["translation"] for line in Path(f"{stem}.jsonl").read_text(encoding="utf-8").splitlines()]
+            assert got == [{src_lang: r["src_text"], tgt_lang: r["tgt_text"]} for r in want]
+        elif fmt == "tsv":
+            with open(f"{stem}.tsv", encoding="utf-8", newline="") as handle:
+                got = [tuple(row[:2]) for row in csv.reader(handle, delimiter="\t")][1:]
+            assert got == [(r["src_text"], r["tgt_text"]) for r in want]
+        else:
+            units = ET.parse(f"{stem}.tmx").getroot().find("body").findall("tu")
+            got = [{tuv.get(XML_LANG): tuv.find("seg").text or "" for tuv in tu.findall("tuv")} for tu in units]
+            assert got == [{src_lang: r["src_text"].replace("\r\n", "\n").replace("\r", "\n"),
+                            tgt_lang: r["tgt_text"].replace("\r\n", "\n").replace("\r", "\n")} for r in want]
+    shutil.rmtree(root.parent)

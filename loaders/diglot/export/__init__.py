@@ -112,18 +112,15 @@ def select(
             table = table.filter(pl.col("pair") == reverse)
             swap = True
 
-    both_sides = (
-        (pl.col("src_ids").list.len() > 0)
-        & (pl.col("tgt_ids").list.len() > 0)
-        & (pl.col("src_text").str.strip_chars().str.len_chars() > 0)
-        & (pl.col("tgt_text").str.strip_chars().str.len_chars() > 0)
-    )
+    both_sides = (pl.col("src_ids").list.len() > 0) & (pl.col("tgt_ids").list.len() > 0)
     table = table.filter(both_sides.fill_null(False))
     if min_score is not None:
         table = table.filter((pl.col("score") >= min_score).fill_null(False))
 
     grouped: dict[str, list[Pair]] = {}
     for row in table.iter_rows(named=True):
+        if not (row["src_text"] or "").strip() or not (row["tgt_text"] or "").strip():
+            continue  # no text on one side (str.strip's idea of white space)
         src_lang, tgt_lang = lang_of[row["src_doc"]], lang_of[row["tgt_doc"]]
         item = Pair(
             bead_id=row["bead_id"], pair=f"{src_lang}-{tgt_lang}", src_lang=src_lang, tgt_lang=tgt_lang,
