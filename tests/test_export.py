@@ -318,7 +318,6 @@ def test_filters_leaving_nothing_are_not_an_unknown_pair(corpus: Path, tmp_path:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from diglot.export import jsonl, moses, tmx, tsv  # noqa: E402
 
 
 # DIGLOT_FUZZ_EXAMPLES=500 explores further, with fresh random examples each run.

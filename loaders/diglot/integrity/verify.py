@@ -16,12 +16,16 @@ Checks, in order:
    features equal to each config's Parquet schema (and split sizes equal to
    the row counts); the `build:` mapping, when present, records versions;
 3. schema: every Parquet file has exactly the schema of `diglot.schema`;
-4. invariants: ids unique and resolvable across configs, offsets inside
-   raw_text and normalising to the sentence text, each sentence in exactly
-   one bead per aligned document pair (alignments and gold), derived columns
-   (bead, src_text, translation, ...) consistent with what they derive from;
+4. invariants: no nulls where a value is required; ids unique and
+   resolvable across configs; offsets inside raw_text and normalising to the
+   sentence text; each sentence in exactly one bead per aligned document pair
+   (alignments and gold); derived columns (n_sentences, bead, src_text,
+   translation, ...) consistent with what they derive from; every two-sided
+   bead has its translation row;
 5. versions: card `corpus_version` == newest CHANGELOG entry == every
-   documents row's `corpus_version`; CHANGELOG entries newest first.
+   documents row's `corpus_version`; CHANGELOG entries newest first; the
+   diglot version in the card's `build:` == the aligner's recorded one; with
+   `lock=`, the card's `build:` versions == the lock file's pins.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
