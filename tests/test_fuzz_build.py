@@ -301,3 +301,26 @@ def _doc(lang="it", data=None, fault=None, index=0, source="story-a"):
 def test_known_seed_folders(spec: SeedFolder, outcome: str, previous: Path):
     result = check_build(spec, previous)
     assert result.startswith(outcome), result
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_build_interrupted_while_writing_leaves_previous_corpus(failure, previous: Path, tmp_path: Path, monkeypatch):
+    from diglot import corpus_writer
+
+    written = []
+
+    def fail_after_data(root, *args, **kwargs):
+        written.extend(sorted(p.relative_to(root).as_posix() for p in Path(root).rglob("*.parquet")))
+        raise failure
+
+    monkeypatch.setattr(corpus_writer, "write_checksums", fail_after_data)
+    seeds = tmp_path / "seeds"
+    write_seed_folder(SeedFolder([_doc(), _doc("bn", index=1)]), seeds)
+    out = tmp_path / "out" / "corpus"
+    shutil.copytree(previous, out)
+    before = tree(out)
+    with pytest.raises(type(failure)):
+        build(seeds, out, embedder=EMBEDDER)
+    assert written, "the build failed before writing any data: the test proves nothing"
+    assert tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["corpus"]
