@@ -273,3 +273,17 @@ def test_releasing_md_states_the_tag_and_bump_rules():
     text = (Path(__file__).resolve().parents[1] / "RELEASING.md").read_text(encoding="utf-8")
     assert f"{release.TAG_PREFIX}X.Y.Z" in text
     assert "diglot publish" in text and "--dry-run" in text and "diglot verify" in text
+
+
+def test_refuses_a_card_that_disagrees_with_the_lock(corpus: Path, capsys):
+    build = DatasetCard.load(corpus / "README.md").data.to_dict()["build"]
+    name = sorted(k for k, v in build.items() if k not in ("diglot", "diglot_version") and v != "not installed")[0]
+    lock = corpus.parent / "requirements.lock"
+    lock.write_text(f"{name}==0.0.1\n")
+    assert run_cli(["--repo-id", "org/name", "--dry-run", "--corpus", str(corpus)]) == 2
+    err = capsys.readouterr().err
+    assert "fails verify" in err and f"pins {name}==0.0.1" in err
+    assert RecordingApi.calls == []
+    lock.write_text("".join(f"{k}=={v}\n" for k, v in build.items() if k not in ("diglot", "diglot_version")
+                            and v != "not installed"))
+    assert run_cli(["--repo-id", "org/name", "--dry-run", "--corpus", str(corpus)]) == 0

@@ -174,14 +174,15 @@ def _check_repo_id(repo_id: str) -> None:
         raise DiglotError(f"--repo-id {repo_id!r} is not ORG/NAME")
 
 
-def plan(root: str | Path, repo_id: str, *, revision_tag: bool = True) -> PublishPlan:
-    """Verify the corpus at `root` and list what publishing it would send.
+def plan(root: str | Path, repo_id: str, *, revision_tag: bool = True, lock: str | Path | None = None) -> PublishPlan:
+    """Verify the corpus at `root` (against `lock` too, if given) and list
+    what publishing it would send.
 
     Raises CorpusError (listing the problems) if the corpus fails verify.
     """
     _check_repo_id(repo_id)
     root = Path(root)
-    problems = verify(root)
+    problems = verify(root, lock=lock)
     if problems:
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""

@@ -14,18 +14,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="print every file (size, sha256), the repo id and the tag; send nothing")
     parser.add_argument("--revision-tag", action=argparse.BooleanOptionalAction, default=True,
                         help="tag the uploaded revision corpus-vX.Y.Z (default: yes)")
+    parser.add_argument("--lock", type=Path, default=None,
+                        help="pip lock file the card's build versions must agree with "
+                             "(default: requirements.lock beside the corpus folder, if there is one)")
     parser.add_argument("--corpus", type=Path, default=None,
                         help="corpus folder (default: the corpus diglot.load() reads)")
 
 
 def run(args: argparse.Namespace) -> int:
     from diglot import release
+    from diglot.commands.verify import default_lock
     from diglot.load import corpus_dir
 
     root = args.corpus if args.corpus is not None else corpus_dir()
     if not root.is_dir():
         raise DiglotError(f"{root}: no such corpus folder")
-    publish_plan = release.plan(root, args.repo_id, revision_tag=args.revision_tag)
+    publish_plan = release.plan(root, args.repo_id, revision_tag=args.revision_tag,
+                                lock=default_lock(root, args.lock))
     if args.dry_run:
         print("diglot publish --dry-run: nothing is sent; publishing would send:")
         print(publish_plan.describe())

@@ -11,6 +11,16 @@ from diglot.errors import DiglotError
 LOCK_FILE = "requirements.lock"
 
 
+def default_lock(root: Path, given: Path | None = None) -> Path | None:
+    """`given` (which must exist), else requirements.lock beside the corpus folder if there is one."""
+    if given is not None:
+        if not given.is_file():
+            raise DiglotError(f"{given}: no such lock file")
+        return given
+    beside = root.resolve().parent / LOCK_FILE
+    return beside if beside.is_file() else None
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None,
                         help="corpus folder (default: the corpus diglot.load() reads)")
@@ -27,11 +37,7 @@ def run(args: argparse.Namespace) -> int:
     root = args.path if args.path is not None else corpus_dir()
     if not root.exists():
         raise DiglotError(f"{root}: no such corpus folder")
-    lock = args.lock
-    if lock is None and (root.resolve().parent / LOCK_FILE).is_file():
-        lock = root.resolve().parent / LOCK_FILE
-    elif lock is not None and not lock.is_file():
-        raise DiglotError(f"{lock}: no such lock file")
+    lock = default_lock(root, args.lock)
     problems = verify(root, lock=lock)
     for problem in problems:
         print(problem if Path(problem.file).is_absolute() else f"{root}/{problem}", file=sys.stderr)
