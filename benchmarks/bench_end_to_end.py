@@ -72,6 +72,17 @@ def test_e2e_seeds(benchmark, seed_doc, aligner):
         assert two_sided >= 0.6 * len(seed_doc.src)
 
 
+@pytest.mark.skipif(not e2e.corpus_seed_available(), reason="corpus/ has no sentences or gold table")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
+@pytest.mark.parametrize("aligner", [pytest.param("diglot", marks=needs_diglot), "vecalign"])
+def test_e2e_seeds_gold(benchmark, aligner):
+    doc = e2e.corpus_seed_pair()
+    assert peers.coverage_ok(doc.gold, len(doc.src), len(doc.tgt))
+    _, f1 = _bench(benchmark, aligner, [doc], "e2e seeds it-bn, corpus sentences + gold")
+    if MODEL:  # 27 gold beads, 14 two-sided; a tiny, hard pair (11 sentences only in Bengali)
+        assert f1 > 0.3
+
+
 @needs_textberg
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @pytest.mark.parametrize("aligner", [pytest.param("diglot", marks=needs_diglot), "vecalign"])

@@ -5,6 +5,8 @@ Inputs:
   of one news report), segmented with ``sentencex.segment(lang, text)``; there is
   no gold alignment for them, so only time, bead counts and the agreement
   between the two aligners are reported;
+* the same pair as the built corpus segmented and cleaned it
+  (``corpus/sentences``), scored against the hand-made gold (``corpus/gold``);
 * Text+Berg de-fr (``shared/textberg-de-fr`` beside the repo, /work/shared/..., or $DIGLOT_TEXTBERG): one
   sentence per line, gold beads in ``*.defr``; strict F1 summed over documents.
 
@@ -84,6 +86,40 @@ def seed_pair() -> Doc:
     src = segment("it", texts["it"])
     tgt = segment("bn", texts["bn"])
     return Doc("seeds it-bn", src, tgt, None, time.perf_counter() - t0)
+
+
+CORPUS = REPO / "corpus"
+
+
+def corpus_seed_available() -> bool:
+    return (CORPUS / "sentences" / "train.parquet").exists() and (CORPUS / "gold" / "train.parquet").exists()
+
+
+def corpus_seed_pair() -> Doc:
+    """The seed pair as the built corpus segmented and cleaned it, with the hand-made gold.
+
+    corpus/sentences holds the pipeline's sentences (duplicate headline and
+    comment-form footer removed: 15 it / 26 bn); corpus/gold the manual beads
+    over them (seeds/gold/it-000__bn-002.txt), so this input has an F1.
+    """
+    import pyarrow.parquet as pq
+
+    sents = pq.read_table(CORPUS / "sentences" / "train.parquet", columns=["sent_id", "doc_id", "position", "text"]).to_pylist()
+    gold_rows = pq.read_table(CORPUS / "gold" / "train.parquet", columns=["src_doc", "tgt_doc", "src_ids", "tgt_ids"]).to_pylist()
+    pair = next((r["src_doc"], r["tgt_doc"]) for r in gold_rows)
+    by_doc: dict[str, list] = {}
+    for r in sents:
+        by_doc.setdefault(r["doc_id"], []).append(r)
+    docs = {d: sorted(rows, key=lambda r: r["position"]) for d, rows in by_doc.items()}
+    pos = {r["sent_id"]: i for rows in docs.values() for i, r in enumerate(rows)}
+    gold = [
+        (tuple(pos[i] for i in r["src_ids"]), tuple(pos[i] for i in r["tgt_ids"]))
+        for r in gold_rows
+        if (r["src_doc"], r["tgt_doc"]) == pair
+    ]
+    src = [r["text"] for r in docs[pair[0]]]
+    tgt = [r["text"] for r in docs[pair[1]]]
+    return Doc(f"seeds {pair[0]}-{pair[1]} (corpus sentences)", src, tgt, gold, 0.0)
 
 
 def textberg_available() -> bool:
