@@ -382,7 +382,7 @@ def write_report(doc: dict, path: Path) -> None:
                  "`sentencex.segment` (raw text, so the repeated headline and the comment-form footer stay in; the "
                  "gold is not over these sentences, so only agreement is shown); and the same pair as the built corpus "
                  "segmented and cleaned it (`corpus/sentences`, 15/26 sentences), scored against the hand-made gold "
-                 "(`seeds/gold`, 27 beads, 13 of them one-sided, one moved). Text+Berg: the seven test "
+                 "(`seeds/gold`, 27 beads, 14 of them one-sided, one moved). Text+Berg: the seven test "
                  "documents, strict F1 with counts summed over documents (the README's yard-stick: Vecalign+LASER "
                  "0.902, Bertalign+LaBSE 0.936). Embedding dominates both pipelines. diglot's refinement also embeds "
                  "the real text of the multi-sentence windows near its best path (count below); this Vecalign "
