@@ -31,16 +31,17 @@ __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAUL
 
 # Tuned on Text+Berg dev only (benchmarks/textberg_eval.py --tune).
 DEFAULT_PARAMS = Params(
-    delete=0.9,
+    delete=1.5,
     length=0.15,
     length_cap=4.0,
     anchor=0.3,
-    prior={},
+    prior={(1, 2): 0.1, (2, 1): 0.1},
 )
 REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of the optimum
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
 REFINE_ROUNDS = 3
-DELETE_FULL_AT = 3.0  # letters from which dropping a sentence costs the full deletion penalty
+DELETE_FULL_AT = 3.0
+NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean  # letters from which dropping a sentence costs the full deletion penalty
 
 
 def align(
@@ -77,7 +78,8 @@ def align(
     from diglot.align.dp import Level
 
     wx, wy = deletion_weights(src, DELETE_FULL_AT), deletion_weights(tgt, DELETE_FULL_AT)
-    level = Level(x, y, lx, ly, mx, my, wx, wy)
+    near_x, near_y = neighbourhood(x, y, NEAR_K)
+    level = Level(x, y, lx, ly, mx, my, wx, wy, near_x, near_y)
     search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
@@ -85,6 +87,26 @@ def align(
     if moved:
         beads = find_moved(beads, x, y, search.dx[:-1, 1], search.dy[:-1, 1])
     return beads
+
+
+def neighbourhood(x: np.ndarray, y: np.ndarray, k: int, max_cells: int = 50_000_000):
+    """Each sentence's mean cosine to its k nearest sentences on the other side.
+
+    Dividing distances by this (as CSLS and margin scoring do) discounts
+    "hub" sentences that look similar to everything.  Needs the full similarity
+    matrix, computed in blocks; above max_cells pairs, returns None and the DP
+    falls back to the document-mean normalisation.
+    """
+    if k <= 0 or len(x) * len(y) > max_cells:
+        return None, None
+    kx, ky = min(k, len(y)), min(k, len(x))
+    near_x = np.empty(len(x))
+    top_y = np.full((ky, len(y)), -np.inf)
+    for start in range(0, len(x), 2048):
+        sim = x[start : start + 2048] @ y.T
+        near_x[start : start + len(sim)] = -np.sort(-np.partition(sim, len(y) - kx, axis=1)[:, -kx:], axis=1).mean(1)
+        top_y = -np.sort(-np.concatenate([top_y, sim]), axis=0)[:ky]
+    return near_x, top_y.mean(axis=0)
 
 
 def _check(doc, name: str) -> list[str]:

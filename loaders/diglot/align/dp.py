@@ -389,6 +389,8 @@ class Level:
     my: np.ndarray
     wx: np.ndarray | None = None  # (n,) per-sentence multiplier of the deletion cost
     wy: np.ndarray | None = None
+    near_x: np.ndarray | None = None  # (n,) optional local neighbourhood cosine (CSLS-style)
+    near_y: np.ndarray | None = None
 
     def __post_init__(self):
         if self.wx is None:
@@ -410,6 +412,9 @@ class Search:
         self.mu_x, self.mu_y = mu_x.astype(np.float32), mu_y.astype(np.float32)
         self.nx, self.dx = _window_stats(level.x, self.mu_y, self.max_size)
         self.ny, self.dy = _window_stats(level.y, mu_x.astype(np.float32), self.max_size)
+        if level.near_x is not None and level.near_y is not None:
+            self.dx = _window_means(level.near_x, self.max_size)
+            self.dy = _window_means(level.near_y, self.max_size)
         if n:
             slo, soff, pre = _sim_rows(level.x, level.y, lo, hi, self.max_size)
         else:
@@ -525,6 +530,17 @@ def coarse_to_fine(
         search = Search(lv, lo, hi, types if depth == 0 else COARSE_TYPES, params, len_ratio)
         path = search.run()
     return search, path
+
+
+def _window_means(values: np.ndarray, max_size: int) -> np.ndarray:
+    """out[k, a] = mean of values[k:k+a] (0 where the window runs off the end)."""
+    n = len(values)
+    pre = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    out = np.zeros((n + 1, max_size + 1))
+    for a in range(1, max_size + 1):
+        if n - a + 1 > 0:
+            out[: n - a + 1, a] = (pre[a:] - pre[:-a]) / a
+    return out
 
 
 def _pair_mean(w: np.ndarray) -> np.ndarray:
