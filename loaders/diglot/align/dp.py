@@ -64,6 +64,9 @@ class Params:
     length: float = 0.0  # weight of the squared log length-ratio deviation
     length_cap: float = 4.0
     anchor: float = 0.0  # weight of mismatched shared tokens/numbers (-1..1)
+    # per extra sentence in a bead: summed vectors average out noise, so without it
+    # merging two good 1-1 beads into a 2-2 costs about the same as keeping them
+    merge: float = 0.05
     scale: dict = field(default_factory=dict)  # (a, b) -> multiplier of r, default a*b as in Vecalign
     prior: dict = field(default_factory=dict)  # (a, b) -> additive cost
 
@@ -73,7 +76,7 @@ class Params:
         for t, (a, b) in enumerate(types):
             key = (int(a), int(b))
             scale[t] = self.scale.get(key, 1.0 if a == 0 or b == 0 else float(a * b))
-            prior[t] = self.prior.get(key, 0.0)
+            prior[t] = self.prior.get(key, 0.0) + (self.merge * (a + b - 2) if a and b else 0.0)
         vec = np.array([self.delete, self.length, self.length_cap, self.anchor, len_ratio])
         return vec, scale, prior
 

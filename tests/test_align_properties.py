@@ -1,0 +1,138 @@
+"""Invariants of the aligner on random inputs, and its behaviour on awkward ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diglot.align import Bead, align
+from diglot.align.dp import align_vectors
+
+
+def _check_partition(beads: list[Bead], n: int, m: int, max_size: int) -> None:
+    src = [i for b in beads for i in b.src]
+    tgt = [j for b in beads for j in b.tgt]
+    assert sorted(src) == list(range(n)), "every source sentence in exactly one bead"
+    assert sorted(tgt) == list(range(m)), "every target sentence in exactly one bead"
+    for b in beads:
+        assert b.src or b.tgt
+        assert len(b.src) <= max_size and len(b.tgt) <= max_size
+        assert 0.0 <= b.score <= 1.0
+    mono = [b for b in beads if b.monotonic]
+    last_s = last_t = -1
+    for b in mono:  # monotonic beads never cross
+        if b.src:
+            assert b.src[0] > last_s
+            last_s = b.src[-1]
+        if b.tgt:
+            assert b.tgt[0] > last_t
+            last_t = b.tgt[-1]
+
+
+def _unit(rng, n, d):
+    v = rng.standard_normal((n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(0, 60),
+    m=st.integers(0, 60),
+    max_size=st.integers(1, 5),
+    seed=st.integers(0, 2**16),
+)
+def test_vectors_partition_and_determinism(n, m, max_size, seed):
+    rng = np.random.default_rng(seed)
+    x, y = _unit(rng, n, 8), _unit(rng, m, 8)
+    beads = align_vectors(x, y, max_size=max_size)
+    _check_partition(beads, n, m, max_size)
+    assert beads == align_vectors(x.copy(), y.copy(), max_size=max_size)
+
+
+words = st.text(alphabet="abcdefghij XYZ0123", min_size=0, max_size=30)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(src=st.lists(words, max_size=25), tgt=st.lists(words, max_size=25), max_size=st.integers(1, 4))
+def test_lexical_partition_and_determinism(src, tgt, max_size):
+    beads = align(src, tgt, embedder="lexical", max_size=max_size)
+    _check_partition(beads, len(src), len(tgt), max_size)
+    assert beads == align(list(src), list(tgt), embedder="lexical", max_size=max_size)
+
+
+def test_recovers_planted_alignment():
+    rng = np.random.default_rng(1)
+    base = _unit(rng, 300, 32)
+    noisy = base + 0.3 * rng.standard_normal(base.shape).astype(np.float32)
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+    beads = align_vectors(base, noisy)
+    assert sum(b.src == b.tgt and len(b.src) == 1 for b in beads) >= 290
+
+
+def test_empty_and_one_sided():
+    assert align([], [], embedder="lexical") == []
+    assert align(["a b c"], [], embedder="lexical") == [Bead((0,), (), 0.0)]
+    assert align([], ["x", "y"], embedder="lexical") == [Bead((), (0,), 0.0), Bead((), (1,), 0.0)]
+    assert align_vectors(np.zeros((0, 4), np.float32), np.zeros((0, 4), np.float32)) == []
+
+
+def test_single_sentence_and_identical_texts():
+    assert align(["Der Berg ist hoch."], ["La montagne est haute."], embedder="lexical")[0].src == (0,)
+    text = [f"Satz Nummer {k} über den Piz {k * 7} und mehr Wörter." for k in range(200)]
+    beads = align(text, text, embedder="lexical")
+    assert [(b.src, b.tgt) for b in beads] == [((k,), (k,)) for k in range(200)]
+    assert all(b.score == 1.0 for b in beads)
+
+
+def test_thousands_without_counterpart():
+    rng = np.random.default_rng(2)
+    core = _unit(rng, 200, 32)
+    extra = _unit(rng, 3000, 32)
+    tgt = np.concatenate([core[:100], extra, core[100:]])
+    beads = align_vectors(core, tgt)
+    _check_partition(beads, 200, 3200, 4)
+    pairs = {(b.src, b.tgt) for b in beads}
+    assert sum(((k,), (k if k < 100 else k + 3000,)) in pairs for k in range(200)) >= 195
+
+
+def test_moved_sentence_found():
+    rng = np.random.default_rng(3)
+    x = _unit(rng, 60, 64)
+    y = x[[*range(0, 10), *range(11, 50), 10, *range(50, 60)]] + 0.05 * rng.standard_normal((60, 64)).astype(np.float32)
+    from diglot.align import _check  # noqa: F401  (import path sanity)
+    from diglot.align.dp import Level, bead_types, coarse_to_fine, path_to_beads, Params
+    from diglot.align.moved import find_moved
+
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    lx = np.arange(61, dtype=np.float64)
+    level = Level(x, y, lx, lx.copy(), np.zeros(60, np.uint64), np.zeros(60, np.uint64))
+    search, path = coarse_to_fine(level, bead_types(4), Params(delete=0.3))
+    beads = find_moved(path_to_beads(search, path), x, y, search.dx[:-1, 1], search.dy[:-1, 1])
+    _check_partition(beads, 60, 60, 4)
+    moved = [b for b in beads if not b.monotonic]
+    assert [(b.src, b.tgt) for b in moved] == [((10,), (49,))]
+
+
+def test_bad_input_is_a_clear_error():
+    from diglot.errors import DiglotError
+
+    with pytest.raises(DiglotError, match="one string"):
+        align("not a list", ["x"], embedder="lexical")
+    with pytest.raises(DiglotError, match=r"src\[1\]"):
+        align(["a", 3], ["x"], embedder="lexical")
+    with pytest.raises(ValueError, match="NaN"):
+        align_vectors(np.full((3, 4), np.nan, np.float32), np.ones((3, 4), np.float32))
+    with pytest.raises(ValueError, match="max_size"):
+        align_vectors(np.ones((3, 4), np.float32), np.ones((3, 4), np.float32), max_size=0)
+
+
+def test_hundred_thousand_sentences_linear():
+    rng = np.random.default_rng(4)
+    x = _unit(rng, 100_000, 16)
+    y = x + 0.1 * rng.standard_normal(x.shape).astype(np.float32)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    beads = align_vectors(x, y)
+    assert len(beads) >= 95_000
+    assert sum(b.src == b.tgt and len(b.src) == 1 for b in beads) >= 95_000
