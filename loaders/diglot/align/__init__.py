@@ -35,8 +35,8 @@ __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAUL
 # Tuned on Text+Berg dev only (benchmarks/textberg_eval.py --tune).
 DEFAULT_PARAMS = Params(
     delete=1.5,
-    length=0.15,
-    length_cap=4.0,
+    length=0.1,
+    length_cap=8.0,
     anchor=0.3,
     prior={(1, 2): 0.1, (2, 1): 0.1},
     merge=0.0,
