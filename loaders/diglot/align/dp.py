@@ -92,7 +92,7 @@ def _dot(x, y):
     return s
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=True)  # fastmath lets the inlined dot products vectorise
 def _window_stats(x, mu, max_size):
     """Norm of the sum of each window x[k:k+a] and that sum's mean cosine to the other side.
 
@@ -125,7 +125,7 @@ def _window_stats(x, mu, max_size):
     return nrm, msim
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=True)
 def _sim_rows(x, y, lo, hi, max_size):
     """Row-wise prefix sums of sentence similarities over every column a bead can touch.
 
@@ -152,18 +152,23 @@ def _sim_rows(x, y, lo, hi, max_size):
 
 
 @numba.njit(cache=True)
-def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny):
-    """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible)."""
+def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+    """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible),
+    and cost[cell, t], the bead's cost (inf where impossible), in one pass."""
     nrows = lo.shape[0]
     ntypes = types.shape[0]
     cos = np.full((off[nrows], ntypes), np.nan, dtype=np.float32)
+    cost = np.full((off[nrows], ntypes), INF, dtype=np.float32)
     for i in range(nrows):
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
             for t in range(ntypes):
                 a = types[t, 0]
                 b = types[t, 1]
-                if a == 0 or b == 0 or a > i or b > j:
+                if a > i or b > j:
+                    continue
+                if a == 0 or b == 0:
+                    cost[cell, t] = params[P_DEL] * (wx[i - 1] if b == 0 else wy[j - 1])
                     continue
                 block = 0.0
                 ok = True
@@ -173,8 +178,10 @@ def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny):
                         break
                     block += pre[soff[r] + j - slo[r]] - pre[soff[r] + j - b - slo[r]]
                 if ok:
-                    cos[cell, t] = block / (nx[i - a, a] * ny[j - b, b])
-    return cos
+                    c = block / (nx[i - a, a] * ny[j - b, b])
+                    cos[cell, t] = c
+                    cost[cell, t] = _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy)
+    return cos, cost
 
 
 @numba.njit(cache=True, inline="always")  # a call per cell would refcount every array argument
@@ -422,10 +429,12 @@ class Search:
             slo, soff, pre = _sim_rows(level.x, level.y, lo, hi, self.max_size)
         else:
             slo, soff, pre = np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0)
-        self.cos = _window_cos(lo, self.off, hi, types, slo, soff, pre, self.nx, self.ny)
-        del pre
         self.pvec, self.scale, self.prior = params.arrays(types, len_ratio)
-        self.cost = _costs(*self._cost_args())
+        self.cos = None
+        self.cos, self.cost = _window_cos(
+            lo, self.off, hi, types, slo, soff, pre, self.nx, self.ny, *self._cost_args()[5:]
+        )
+        del pre
 
     def _cost_args(self):
         lv = self.level
@@ -518,7 +527,7 @@ def coarse_to_fine(
                 _pair_mean(lv.wy),
             )
         )
-    width = width if width is not None else int(types.max()) + 4
+    width = width if width is not None else int(types.max()) + 2
     path = None
     search = None
     for depth in range(len(levels) - 1, -1, -1):
