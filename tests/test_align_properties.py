@@ -136,3 +136,15 @@ def test_hundred_thousand_sentences_linear():
     beads = align_vectors(x, y)
     assert len(beads) >= 95_000
     assert sum(b.src == b.tgt and len(b.src) == 1 for b in beads) >= 95_000
+
+
+def test_refinement_pass_keeps_invariants():
+    src = [f"Satz {k} handelt vom Berg Nummer {k}." for k in range(40)]
+    tgt = []
+    for k in range(40):
+        tgt += [f"La phrase {k} parle", f"de la montagne {k}."] if k % 7 == 3 else [f"La phrase {k} parle de la montagne {k}."]
+    info: dict = {}
+    beads = align(src, tgt, embedder="lexical", refine=True, info=info)
+    _check_partition(beads, len(src), len(tgt), 4)
+    assert info["windows_embedded"] > 0
+    assert beads == align(src, tgt, embedder="lexical", refine=True)

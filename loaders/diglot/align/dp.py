@@ -222,22 +222,7 @@ def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, w
 
 
 @numba.njit(cache=True)
-def _costs(lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
-    nrows = lo.shape[0]
-    ntypes = types.shape[0]
-    out = np.empty((off[nrows], ntypes), dtype=np.float32)
-    for i in range(nrows):
-        for j in range(lo[i], hi[i] + 1):
-            cell = off[i] + j - lo[i]
-            for t in range(ntypes):
-                out[cell, t] = _bead_cost(
-                    i, j, t, types[t, 0], types[t, 1], cos[cell, t], params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy
-                )
-    return out
-
-
-@numba.njit(cache=True)
-def _recost(cells, ts, cost, rows, off_, lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+def _recost(cells, ts, cost, rows, lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
     for k in range(cells.shape[0]):
         i = rows[k]
         j = lo[i] + cells[k] - off[i]
@@ -462,7 +447,7 @@ class Search:
     def set_cos(self, cells: np.ndarray, types: np.ndarray, values: np.ndarray) -> None:
         """Replace window cosines (e.g. by those of really embedded windows) and their costs."""
         self.cos[cells, types] = values
-        _recost(cells, types, self.cost, self.cell_rows(cells), self.off, *self._cost_args())
+        _recost(cells, types, self.cost, self.cell_rows(cells), *self._cost_args())
 
     def cell_rows(self, cells: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.off, cells, side="right") - 1
