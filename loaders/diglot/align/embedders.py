@@ -221,7 +221,7 @@ class Precomputed:
         for i, t in enumerate(texts):
             v = self.table.get(_vecalign_key(t))
             if v is None:
-                raise DiglotError(f"no precomputed embedding for line {t[:60]!r}")
+                raise DiglotError(f"{self.model}: no embedding for line {t[:60]!r}")
             out[i] = v
         return out
 

@@ -23,8 +23,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "precomputed embeddings (Vecalign's format):\n"
         "  --embedder precomputed --overlaps SRC.overlaps SRC.emb --overlaps TGT.overlaps TGT.emb\n"
         "  each overlaps file has one text a line (sentences, and windows of sentences joined\n"
-        "  by one space); the .emb file holds their float32 vectors back to back.  Windows\n"
-        "  missing from the files are scored from their sentences' vectors."
+        "  by one space); the .emb file holds their float32 vectors back to back.  Every\n"
+        "  sentence must be there; windows are scored from sums of sentence vectors, and\n"
+        "  window vectors from the files are read only with --refine."
     )
     parser.add_argument("src", type=Path, help="source document, one sentence a line")
     parser.add_argument("tgt", type=Path, help="target document, one sentence a line")
@@ -45,6 +46,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-size", type=int, default=4, help="most sentences a side in one bead (default 4)")
     parser.add_argument("--format", choices=FORMATS, default="vecalign", help="output format (default vecalign)")
     parser.add_argument("--segment", action="store_true", help="inputs are raw text: split them into sentences first")
+    parser.add_argument(
+        "--refine",
+        action="store_true",
+        help="also embed the real text of multi-sentence windows near the best path and search again",
+    )
     parser.add_argument("--no-moved", action="store_true", help="do not look for sentences moved out of order")
 
 
@@ -74,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     src = _read(args.src, args.src_lang, args.segment)
     tgt = _read(args.tgt, args.tgt_lang, args.segment)
     embedder = get_embedder(args.embedder, overlaps=args.overlaps)
-    beads = align(src, tgt, embedder=embedder, max_size=args.max_size, moved=not args.no_moved)
+    beads = align(src, tgt, embedder=embedder, max_size=args.max_size, moved=not args.no_moved, refine=args.refine)
     out = sys.stdout
     for b in beads:
         if args.format == "vecalign":
