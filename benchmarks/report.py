@@ -358,6 +358,9 @@ def write_report(doc: dict, path: Path) -> None:
         L.append("```")
         L.extend(_trim_profile(doc["profile"]))
         L.append("```\n")
+        shares = _profile_shares(doc["profile"])
+        if shares:
+            L.append("Share of profiled time (tottime): " + ", ".join(f"`{name}` {pct:.0f}%" for name, pct in shares[:5]) + ".\n")
 
     core = [r for r in doc.get("pytest_core", [])]
     if core:
@@ -391,7 +394,7 @@ def write_report(doc: dict, path: Path) -> None:
         L.append("| input | aligner | sentences (src/tgt) | seconds | stages (s) | windows embedded | beads | strict F1 |")
         L.append("|---|---|---|---:|---|---:|---:|---:|")
         for r in e2e:
-            stages = ", ".join(f"{k.removesuffix('_s')} {val:.2f}" for k, val in (r.get("stages") or {}).items())
+            stages = ", ".join(f"{k.removesuffix('_s')} {val:.3g}" for k, val in (r.get("stages") or {}).items())
             win = (r.get("counts") or {}).get("windows_embedded")
             L.append(f"| {r['group'].removeprefix('e2e ')} | {r.get('aligner')} | {r.get('n_src')}/{r.get('n_tgt')} | "
                      f"{r['min_s']:.2f} | {stages} | {'0 (summed)' if win is None else win} | {r.get('beads')} | "
@@ -408,6 +411,25 @@ def write_report(doc: dict, path: Path) -> None:
     path.write_text("\n".join(L))
 
 
+def _profile_shares(text: str) -> list[tuple[str, float]]:
+    """(function, % of total) by tottime, from pstats' printed table."""
+    import re
+
+    total = None
+    rows = []
+    for line in text.splitlines():
+        m = re.search(r"in ([0-9.]+) seconds", line)
+        if m:
+            total = float(m.group(1))
+            continue
+        parts = line.split(None, 5)
+        if len(parts) == 6 and parts[1].replace(".", "", 1).isdigit() and parts[0][0].isdigit():
+            rows.append((parts[5].strip(), float(parts[1])))
+    if not total:
+        return []
+    return [(name, 100.0 * t / total) for name, t in sorted(rows, key=lambda r: -r[1])]
+
+
 def _trim_profile(text: str) -> list[str]:
     lines = text.rstrip().splitlines()
     return [ln.rstrip() for ln in lines if ln.strip()][:25]
@@ -419,7 +441,15 @@ def main(argv=None) -> int:
     ap.add_argument("--vecalign-budget", type=float, default=600.0, help="seconds; larger extrapolated runs are skipped")
     ap.add_argument("--skip-pytest", action="store_true", help="reuse results/pytest_*.json from an earlier run")
     ap.add_argument("--skip-e2e", action="store_true")
+    ap.add_argument("--render-only", action="store_true", help="re-render REPORT.md and scaling.png from results/latest.json")
     args = ap.parse_args(argv)
+    if args.render_only:
+        doc = json.loads((RESULTS / "latest.json").read_text())
+        doc["e2e_ratios"] = _e2e_ratios(doc.get("pytest_e2e", []))
+        plot(doc["sizes"], doc["exponent"], HERE / "scaling.png")
+        write_report(doc, HERE / "REPORT.md")
+        log("re-rendered benchmarks/REPORT.md and benchmarks/scaling.png from results/latest.json")
+        return 0
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     RESULTS.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(REPO))
@@ -473,7 +503,8 @@ def _e2e_ratios(rows: list[dict]) -> dict:
     for r in rows:
         groups.setdefault(r["group"], {})[r.get("aligner")] = r
     for g, by in groups.items():
-        if "diglot" in by and "vecalign" in by and by["diglot"].get("bead_list") and by["vecalign"].get("bead_list"):
+        has_gold = by.get("diglot", {}).get("f1") is not None
+        if not has_gold and "diglot" in by and "vecalign" in by and by["diglot"].get("bead_list") and by["vecalign"].get("bead_list"):
             from benchmarks import peers
 
             def pairs(r):
