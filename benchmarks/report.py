@@ -391,7 +391,7 @@ def write_report(doc: dict, path: Path) -> None:
                  "segmented and cleaned it (`corpus/sentences`, 15/26 sentences), scored against the hand-made gold "
                  "(`seeds/gold`, 27 beads, 14 of them one-sided, one moved). Text+Berg: the seven test "
                  "documents, strict F1 with counts summed over documents (the README's yard-stick: Vecalign+LASER "
-                 "0.902, Bertalign+LaBSE 0.936). Embedding dominates both pipelines. "windows embedded" counts the real "
+                 "0.902, Bertalign+LaBSE 0.936). Embedding dominates both pipelines. `windows embedded` counts the real "
                  "multi-sentence window texts diglot embedded (its refinement pass, `refine=`; 0 when off); this Vecalign "
                  "pipeline embeds sentences only and sums them into windows, which is cheaper than Vecalign as "
                  "published (it embeds every overlap window, ~4x the texts at 4 overlaps).\n")  # fmt: skip
