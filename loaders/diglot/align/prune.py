@@ -1,0 +1,101 @@
+"""After the DP: take out of a bead what does not belong in it.
+
+The DP's deletion cost is tuned for near-parallel text, where a sentence with
+no counterpart is rare; in web renditions whole passages exist on one side
+only, and the path would rather glue them onto a neighbouring bead or pair
+them with a stranger. Two checks undo that, using the sentence vectors:
+
+- an edge sentence of a multi-sentence bead is detached when the bead's two
+  sides are more alike without it (by at least `gain` in cosine);
+- a 1-1 bead is split when neither sentence is anywhere near its best match
+  in the other document (distance ratio above `max_ratio`, as in moved.py).
+
+Detached sentences become 1-0 / 0-1 beads, so the moved-sentence step can
+still pair them elsewhere. Thresholds were chosen on Text+Berg dev only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diglot.align.dp import Bead
+
+DETACH_GAIN = 0.02
+SPLIT_RATIO = 1.4
+
+
+def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
+    a, b = x[list(src)].sum(0), y[list(tgt)].sum(0)
+    den = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(a @ b) / den if den else 0.0
+
+
+def _detach_edges(src: list[int], tgt: list[int], x, y, gain: float, loose: list[Bead]) -> None:
+    while len(src) + len(tgt) > 2:
+        base = _cos(x, y, src, tgt)
+        best = None
+        for side in (src, tgt):
+            if len(side) < 2:
+                continue
+            for k in {side[0], side[-1]}:
+                rest = [i for i in side if i != k]
+                c = _cos(x, y, rest, tgt) if side is src else _cos(x, y, src, rest)
+                if c >= base + gain and (best is None or c > best[0]):
+                    best = (c, side, k)
+        if best is None:
+            return
+        _, side, k = best
+        side.remove(k)
+        loose.append(Bead((k,), (), 0.0) if side is src else Bead((), (k,), 0.0))
+
+
+def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndarray | None, best_y: np.ndarray | None,
+                *, gain: float = DETACH_GAIN, max_ratio: float = SPLIT_RATIO) -> list[Bead]:
+    """best_x[i] / best_y[j]: cosine of each sentence to its best match on the
+    other side (None skips the 1-1 check, as for very long documents)."""
+    out: list[Bead] = []
+    for b in beads:
+        if not (b.src and b.tgt):
+            out.append(b)
+            continue
+        src, tgt = list(b.src), list(b.tgt)
+        _detach_edges(src, tgt, x, y, gain, out)
+        if best_x is not None and len(src) == 1 and len(tgt) == 1:
+            i, j = src[0], tgt[0]
+            ratio = 2.0 * (1.0 - float(x[i] @ y[j])) / max((1.0 - best_x[i]) + (1.0 - best_y[j]), 1e-3)
+            if ratio > max_ratio:
+                out += [Bead((i,), (), 0.0), Bead((), (j,), 0.0)]
+                continue
+        out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
+    # back into document order: by first source sentence, target-only beads by position
+    return sorted(out, key=_order_key(out))
+
+
+def _order_key(beads: list[Bead]):
+    """Sort key keeping one-sided target beads where the target order puts them."""
+    tgt_to_src: dict[int, float] = {}
+    for b in beads:
+        if b.src and b.tgt:
+            for j in b.tgt:
+                tgt_to_src[j] = min(b.src)
+    known = sorted(tgt_to_src)
+
+    def key(b: Bead):
+        if b.src:
+            return (min(b.src), 1, min(b.tgt) if b.tgt else -1)
+        j = b.tgt[0]
+        # the source position of the nearest aligned target sentence before it
+        k = np.searchsorted(known, j) - 1
+        return (tgt_to_src[known[k]] if k >= 0 else -1, 2 if k >= 0 else 0, j)
+
+    return key
+
+
+def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray) -> list[Bead]:
+    """Score every two-sided bead by the cosine of its summed sentence vectors
+    (clipped to [0, 1]); one-sided beads score 0."""
+    out = []
+    for b in beads:
+        score = min(1.0, max(0.0, _cos(x, y, b.src, b.tgt))) if b.src and b.tgt else 0.0
+        out.append(Bead(b.src, b.tgt, round(score, 6), b.monotonic))
+    return out
