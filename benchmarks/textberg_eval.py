@@ -25,9 +25,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DATA = Path(os.environ.get("TEXTBERG_DIR", HERE.parent.parent / "shared" / "textberg-de-fr"))
-if not DATA.exists():
-    DATA = Path("/work/shared/textberg-de-fr")
+# shared/ lies beside the repository, for developers and CI alike
+DATA = Path(os.environ.get("DIGLOT_TEXTBERG", HERE.parent.parent / "shared" / "textberg-de-fr"))
 SPLITS = {"test": [f"test{k}" for k in range(7)], "dev": ["dev"]}
 
 

@@ -9,7 +9,8 @@ set -eu
 
 PYTHON=${PYTHON:-}
 if [ -z "$PYTHON" ]; then
-    if [ -x /work/venv/bin/python ]; then PYTHON=/work/venv/bin/python; else PYTHON=python3; fi
+    venv="$(dirname "$0")/../.venv/bin/python"
+    if [ -x "$venv" ]; then PYTHON=$venv; else PYTHON=python3; fi
 fi
 
 packages=""

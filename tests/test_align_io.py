@@ -15,9 +15,7 @@ from diglot.align.evaluate import score
 from diglot.align.vecalign_io import overlap_windows, parse_alignments, read_alignments, write_embeddings
 from diglot.cli import main
 
-TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"
-if not TEXTBERG.exists():
-    TEXTBERG = Path("/work/shared/textberg-de-fr")
+TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"  # shared/ beside the repo
 needs_textberg = pytest.mark.skipif(not TEXTBERG.exists(), reason="Text+Berg gold set not present")
 
 SRC = [

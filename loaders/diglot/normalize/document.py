@@ -87,18 +87,15 @@ def _merge(removals: list[Removal]) -> tuple[Removal, ...]:
     return tuple(merged)
 
 
-def _gaps(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int):
-    """Raw positions in [lo, hi) that no kept character maps to."""
-    covered = np.zeros(hi - lo, dtype=bool)
-    for s, e in zip(starts, ends):  # noqa: B905 - spans are few per paragraph after run-merging
-        covered[s - lo : e - lo] = True
-    idx = np.flatnonzero(~covered)
-    if idx.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > 1)
-    firsts = np.concatenate([[idx[0]], idx[breaks + 1]])
-    lasts = np.concatenate([idx[breaks], [idx[-1]]])
-    return [(int(a) + lo, int(b) + 1 + lo) for a, b in zip(firsts, lasts)]
+def _gaps(spans: list[tuple[np.ndarray, np.ndarray]], n: int) -> list[tuple[int, int]]:
+    """Maximal runs of raw positions in [0, n) that no span covers."""
+    depth = np.zeros(n + 1, dtype=np.int64)
+    for starts, ends in spans:
+        np.add.at(depth, starts, 1)
+        np.add.at(depth, ends, -1)
+    uncovered = np.concatenate([[False], np.cumsum(depth)[:-1] == 0, [False]])
+    edges = np.flatnonzero(np.diff(uncovered.astype(np.int8)))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
 
 def clean_document(raw: str, in_document_language: Callable[[str], bool]) -> CleanDocument:
@@ -130,11 +127,10 @@ def clean_document(raw: str, in_document_language: Callable[[str], bool]) -> Cle
         kept.append(Paragraph(p.text, lo, hi, p.offsets))
 
     # Everything else that vanished: invisibles, white space, blank lines.
-    covered_starts = np.concatenate([p.offsets.starts for p in paragraphs]) if paragraphs else np.zeros(0, np.int64)
-    covered_ends = np.concatenate([p.offsets.ends for p in paragraphs]) if paragraphs else np.zeros(0, np.int64)
-    dropped_spans = [(r.start, r.end) for r in removals]
-    for a, b in _gaps(*_runs(covered_starts, covered_ends, dropped_spans), 0, len(raw)):
-        removals.append(Removal(a, b, _reason_for_gap(raw[a:b], explanation)))
+    spans = [(p.offsets.starts, p.offsets.ends) for p in paragraphs]
+    spans.append((np.array([r.start for r in removals], dtype=np.int64), np.array([r.end for r in removals], dtype=np.int64)))
+    for a, b in _gaps(spans, len(raw)):
+        removals.append(Removal(a, b, _reason_for_gap(raw[a:b])))
 
     title = kept[0].text if kept and _is_title(kept[0].text, len(kept)) else ""
     return CleanDocument(
@@ -146,20 +142,7 @@ def clean_document(raw: str, in_document_language: Callable[[str], bool]) -> Cle
     )
 
 
-def _runs(starts: np.ndarray, ends: np.ndarray, extra: list[tuple[int, int]]):
-    """Collapse per-character spans into maximal runs (few, cheap to mark)."""
-    pairs = sorted(zip(starts.tolist(), ends.tolist())) + sorted(extra)
-    pairs.sort()
-    runs: list[list[int]] = []
-    for s, e in pairs:
-        if runs and s <= runs[-1][1]:
-            runs[-1][1] = max(runs[-1][1], e)
-        else:
-            runs.append([s, e])
-    return np.array([r[0] for r in runs], dtype=np.int64), np.array([r[1] for r in runs], dtype=np.int64)
-
-
-def _reason_for_gap(gap: str, explanation) -> str:
+def _reason_for_gap(gap: str) -> str:
     if gap.strip() == "":
         return "whitespace"
     if gap.strip("\ufeff") == "":
