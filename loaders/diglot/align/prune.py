@@ -25,9 +25,13 @@ SPLIT_RATIO = 1.4
 
 
 def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
-    a, b = x[list(src)].sum(0), y[list(tgt)].sum(0)
-    den = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b) / den if den else 0.0
+    # float64 and numpy's own reductions, not BLAS: BLAS kernels differ between
+    # CPUs in the last bits, and these scores are written to the corpus, whose
+    # bytes must not depend on the machine that builds it
+    a = x[list(src)].astype(np.float64).sum(0)
+    b = y[list(tgt)].astype(np.float64).sum(0)
+    den = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / den) if den else 0.0
 
 
 def _detach_edges(src: list[int], tgt: list[int], x, y, gain: float, loose: list[Bead]) -> None:
