@@ -168,6 +168,7 @@ def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior
     ntypes = types.shape[0]
     cos = np.full((off[nrows], ntypes), np.nan, dtype=np.float32)
     cost = np.full((off[nrows], ntypes), INF, dtype=np.float32)
+    w_del, w_len, len_cap, w_anchor, len_ratio = params[P_DEL], params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR], params[P_LEN_RATIO]
     for i in range(nrows):
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
@@ -177,7 +178,7 @@ def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior
                 if a > i or b > j:
                     continue
                 if a == 0 or b == 0:
-                    cost[cell, t] = params[P_DEL] * (wx[i - 1] if b == 0 else wy[j - 1])
+                    cost[cell, t] = w_del * (wx[i - 1] if b == 0 else wy[j - 1])
                     continue
                 block = 0.0
                 ok = True
@@ -189,32 +190,33 @@ def _window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior
                 if ok:
                     c = block / (nx[i - a, a] * ny[j - b, b])
                     cos[cell, t] = c
-                    cost[cell, t] = _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy)
+                    ms = np.uint64(0)
+                    mt = np.uint64(0)
+                    if w_anchor != 0.0:
+                        for r in range(i - a, i):
+                            ms |= mx[r]
+                        for r in range(j - b, j):
+                            mt |= my[r]
+                    cost[cell, t] = _pair_cost(
+                        c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], lx[i] - lx[i - a], ly[j] - ly[j - b],
+                        ms, mt, w_len, len_cap, w_anchor, len_ratio,
+                    )  # fmt: skip
     return cos, cost
 
 
-@numba.njit(cache=True, inline="always")  # a call per cell would refcount every array argument
-def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
-    if b == 0:
-        return params[P_DEL] * wx[i - 1]
-    if a == 0:
-        return params[P_DEL] * wy[j - 1]
+# Scalars only: a compiled call with array arguments increfs and decrefs each of
+# them, which cost ten times the arithmetic here (inline="always" did not help).
+@numba.njit(cache=True, inline="always")
+def _pair_cost(c, scale_t, prior_t, d_src, d_tgt, ls, lt, ms, mt, w_len, len_cap, w_anchor, len_ratio):
+    """Cost of a two-sided bead: scale * r + prior, plus length and anchor terms."""
     if np.isnan(c):
         return INF
-    den = max(1e-3, (1.0 - dx[i - a, a]) + (1.0 - dy[j - b, b]))
-    cost = scale[t] * 2.0 * (1.0 - c) / den + prior[t]
-    if params[P_LEN] != 0.0:
-        ls = lx[i] - lx[i - a]
-        lt = ly[j] - ly[j - b]
-        z = np.log((lt + 20.0) / (params[P_LEN_RATIO] * ls + 20.0))
-        cost += params[P_LEN] * min(z * z * 10.0, params[P_LEN_CAP])
-    if params[P_ANCHOR] != 0.0:
-        ms = np.uint64(0)
-        for r in range(i - a, i):
-            ms |= mx[r]
-        mt = np.uint64(0)
-        for r in range(j - b, j):
-            mt |= my[r]
+    den = max(1e-3, (1.0 - d_src) + (1.0 - d_tgt))
+    cost = scale_t * 2.0 * (1.0 - c) / den + prior_t
+    if w_len != 0.0:
+        z = np.log((lt + 20.0) / (len_ratio * ls + 20.0))
+        cost += w_len * min(z * z * 10.0, len_cap)
+    if w_anchor != 0.0:
         union = ms | mt
         if union != 0:
             inter = ms & mt
@@ -226,8 +228,26 @@ def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, w
             while inter:
                 inter &= inter - np.uint64(1)
                 ni += 1
-            cost += params[P_ANCHOR] * (nu - 2.0 * ni) / nu
+            cost += w_anchor * (nu - 2.0 * ni) / nu
     return cost
+
+
+@numba.njit(cache=True)
+def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+    if b == 0:
+        return params[P_DEL] * wx[i - 1]
+    if a == 0:
+        return params[P_DEL] * wy[j - 1]
+    ms = np.uint64(0)
+    mt = np.uint64(0)
+    for r in range(i - a, i):
+        ms |= mx[r]
+    for r in range(j - b, j):
+        mt |= my[r]
+    return _pair_cost(
+        c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], lx[i] - lx[i - a], ly[j] - ly[j - b],
+        ms, mt, params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR], params[P_LEN_RATIO],
+    )  # fmt: skip
 
 
 @numba.njit(cache=True)
