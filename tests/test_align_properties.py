@@ -148,3 +148,41 @@ def test_refinement_pass_keeps_invariants():
     _check_partition(beads, len(src), len(tgt), 4)
     assert info["windows_embedded"] > 0
     assert beads == align(src, tgt, embedder="lexical", refine=True)
+
+
+class _SummingTable:
+    """Sentences are single tokens with fixed vectors; a window (tokens joined by
+    spaces) embeds as the normalised sum of its sentences' vectors."""
+
+    name = model = "summing-table"
+    dim = 16
+
+    def __init__(self, vectors: dict[str, np.ndarray]):
+        self.vectors = vectors
+        self.windows = 0
+
+    def embed(self, texts):
+        out = []
+        for text in texts:
+            parts = text.split(" ")
+            self.windows += len(parts) > 1
+            v = np.sum([self.vectors[p] for p in parts], axis=0)
+            out.append(v / np.linalg.norm(v))
+        return np.array(out, dtype=np.float32)
+
+
+def test_refinement_with_summed_windows_changes_nothing():
+    """Real window vectors enter the DP on the same scale as the summed estimates
+    they replace: when the two are equal, so are the beads."""
+    rng = np.random.default_rng(9)
+    base = _unit(rng, 40, 16)
+    noisy = base[[*range(10), *range(11, 40)]] + 0.4 * _unit(rng, 39, 16)
+    noisy = np.concatenate([noisy[:20], (base[10:11] + base[20:21]) / 2, noisy[20:]])
+    src = [f"s{k}" for k in range(40)]
+    tgt = [f"t{k}" for k in range(40)]
+    table = _SummingTable({**dict(zip(src, base)), **dict(zip(tgt, noisy))})
+    info: dict = {}
+    plain = align(src, tgt, embedder=table)
+    refined = align(src, tgt, embedder=table, refine=True, info=info)
+    assert info["windows_embedded"] > 0 and table.windows > 0
+    assert [(b.src, b.tgt) for b in refined] == [(b.src, b.tgt) for b in plain]

