@@ -82,3 +82,22 @@ def test_strict_f1_matches_vecalign_score():
     assert ours["precision"] == pytest.approx(float(ref["precision_strict"]))
     assert ours["recall"] == pytest.approx(float(ref["recall_strict"]))
     assert peers.strict_f1(p.gold, p.gold)["f1"] == 1.0
+
+
+def test_planted_omissions_partition_dev():
+    """The tuning set for deletion costs: each sentence in at most one gold bead and
+    uncovered only where dev's own gold leaves it out (French sentences 94 and 371, 0-based),
+    the dropped passages' counterparts one-sided, the same documents every run."""
+    from benchmarks.textberg_eval import DATA, planted_omissions
+
+    if not (DATA / "dev.defr").exists():
+        pytest.fail(f"Text+Berg gold set not found at {DATA} (shared/ must lie beside the repository)")
+    docs = planted_omissions()
+    assert [d[1:] for d in docs] == [d[1:] for d in planted_omissions()]
+    dev_one_sided = 41  # dev's own gold has 41 one-sided beads
+    for name, src, tgt, gold in docs:
+        s_ids = [i for s, _ in gold for i in s]
+        t_ids = [j for _, t in gold for j in t]
+        assert sorted(s_ids) == list(range(len(src))), name
+        assert len(set(t_ids)) == len(t_ids) == len(tgt) - 2, name
+        assert sum(1 for s, t in gold if not (s and t)) > dev_one_sided, name

@@ -37,7 +37,8 @@ from diglot.errors import DiglotError
 
 __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
 
-# Tuned on Text+Berg dev only (benchmarks/textberg_eval.py --tune).
+# Tuned on Text+Berg dev only; delete and gap_ext also on dev with planted
+# omissions (benchmarks/textberg_eval.py --gap-grid).
 DEFAULT_PARAMS = Params(
     delete=1.5,
     length=0.1,
