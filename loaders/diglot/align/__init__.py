@@ -16,7 +16,8 @@ How it works, in order:
    model are worse evidence than summed sentence vectors, as Vecalign's 0.862
    with every window embedded also shows);
 4. take out of each bead what does not belong there (`prune.py`);
-5. pair leftover sentences that moved elsewhere in the other document
+5. split 2-2 beads whose two pairs cross (neighbours that swapped places),
+   and pair leftover sentences that moved elsewhere in the other document
    (`moved.py`);
 6. score each bead by the cosine of its two sides' summed sentence vectors.
 """
@@ -31,7 +32,7 @@ import numpy as np
 from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coarse_to_fine, path_to_beads
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, deletion_weights, lengths
-from diglot.align.moved import find_moved
+from diglot.align.moved import find_moved, split_swaps
 from diglot.align.prune import bead_similarity, detach_weak
 from diglot.errors import DiglotError
 
@@ -100,6 +101,7 @@ def align(
         path = _refine(search, path, src, tgt, x, y, emb, stats)
     beads = detach_weak(path_to_beads(search, path), x, y, near_x, near_y)
     if moved:
+        beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
         beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
     return bead_similarity(beads, x, y)
