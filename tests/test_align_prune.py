@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
+import numpy as np
+import pytest
+
+from diglot.align import align
 from diglot.align.dp import Bead
 from diglot.align.prune import bead_similarity, detach_weak
+
+TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"  # shared/ beside the repo
 
 
 def _unit(rows):
@@ -42,3 +48,30 @@ def test_a_stranger_pair_is_split_and_scores_are_cosines():
     assert Bead((1,), (), 0.0) in out and Bead((), (1,), 0.0) in out
     scored = bead_similarity(out, x, y)
     assert scored[0].score == 1.0 and all(b.score == 0.0 for b in scored[1:])
+
+
+def test_debris_inside_a_bead_is_taken_out_but_not_at_its_edge():
+    rng = np.random.default_rng(10)
+    m = rng.normal(size=(4, 32))
+    x = _unit([m[0] + m[1]])
+    y = _unit([m[0], m[2], m[1], m[3]])
+    debris_y = np.array([False, True, False, True])  # target 1 and 3: lines with almost no letters
+    out = detach_weak([Bead((0,), (0, 1, 2), 0.5), Bead((), (3,), 0.0)], x, y, None, None, gain=1.0, debris_y=debris_y)
+    assert Bead((0,), (0, 2), 0.5) in out and Bead((), (1,), 0.0) in out
+    assert sorted(j for b in out for j in b.tgt) == [0, 1, 2, 3]
+    # at the edge of a bead, or in a side of two, debris is left to the other checks
+    for bead in (Bead((0,), (1, 2), 0.5), Bead((0,), (0, 1), 0.5)):
+        assert detach_weak([bead], x, y, None, None, gain=1.0, debris_y=np.ones(4, bool)) == [bead]
+    assert detach_weak([Bead((0,), (0, 1, 2), 0.5)], x, y, None, None, gain=1.0) == [Bead((0,), (0, 1, 2), 0.5)]
+
+
+def test_textberg_dev_debris_inside_a_sentence_is_left_out():
+    """Text+Berg dev gold (lines 236-237 of dev.defr) has [250]:[291, 293, 294]: French line 292 is OCR debris
+    ('h * "') that breaks the sentence; gold leaves it without counterpart."""
+    if not (TEXTBERG / "dev.defr").exists():
+        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
+    src = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()
+    tgt = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()
+    got = {(b.src, b.tgt) for b in align(src[240:262], tgt[281:305])}
+    assert ((250 - 240,), (291 - 281, 293 - 281, 294 - 281)) in got
+    assert ((), (292 - 281,)) in got

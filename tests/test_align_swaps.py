@@ -101,3 +101,4 @@ def test_textberg_dev_swap_is_recovered():
     got = {(b.src, b.tgt): b.monotonic for b in align(doc_s, doc_t)}
     assert got.get(((455 - s0,), (541 - t0,))) is True
     assert got.get(((456 - s0,), (540 - t0,))) is False
+

@@ -99,7 +99,8 @@ def align(
     search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
-    beads = detach_weak(path_to_beads(search, path), x, y, near_x, near_y)
+    # debris: a line that costs less than a full sentence to drop (almost no letters)
+    beads = detach_weak(path_to_beads(search, path), x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
     if moved:
         beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used

@@ -8,7 +8,11 @@ them with a stranger. Two checks undo that, using the sentence vectors:
 - an edge sentence of a multi-sentence bead is detached when the bead's two
   sides are more alike without it (by at least `gain` in cosine);
 - a 1-1 bead is split when neither sentence is anywhere near its best match
-  in the other document (distance ratio above `max_ratio`, as in moved.py).
+  in the other document (distance ratio above `max_ratio`, as in moved.py);
+- debris (a line with almost no letters: OCR noise, a stray mark) that sits
+  inside a side of three or more sentences is taken out.  A summed window
+  hardly notices it, so the path keeps it wherever it lies; but text that
+  breaks a sentence in the middle is not part of either translation.
 
 Detached sentences become 1-0 / 0-1 beads, so the moved-sentence step can
 still pair them elsewhere. Thresholds were chosen on Text+Berg dev only.
@@ -53,16 +57,30 @@ def _detach_edges(src: list[int], tgt: list[int], x, y, gain: float, loose: list
         loose.append(Bead((k,), (), 0.0) if side is src else Bead((), (k,), 0.0))
 
 
+def _detach_debris(src: list[int], tgt: list[int], debris_x, debris_y, loose: list[Bead]) -> None:
+    for side, debris in ((src, debris_x), (tgt, debris_y)):
+        if debris is None or len(side) < 3:
+            continue
+        for k in side[1:-1]:
+            if debris[k]:
+                side.remove(k)
+                loose.append(Bead((k,), (), 0.0) if side is src else Bead((), (k,), 0.0))
+
+
 def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndarray | None, best_y: np.ndarray | None,
-                *, gain: float = DETACH_GAIN, max_ratio: float = SPLIT_RATIO) -> list[Bead]:
+                *, gain: float = DETACH_GAIN, max_ratio: float = SPLIT_RATIO,
+                debris_x: np.ndarray | None = None, debris_y: np.ndarray | None = None) -> list[Bead]:
     """best_x[i] / best_y[j]: cosine of each sentence to its best match on the
-    other side (None skips the 1-1 check, as for very long documents)."""
+    other side (None skips the 1-1 check, as for very long documents).
+    debris_x[i] / debris_y[j]: True for debris lines (None: no debris check).
+    A bead may come out with a gap where debris was (e.g. [250]:[291, 293, 294])."""
     out: list[Bead] = []
     for b in beads:
         if not (b.src and b.tgt):
             out.append(b)
             continue
         src, tgt = list(b.src), list(b.tgt)
+        _detach_debris(src, tgt, debris_x, debris_y, out)
         _detach_edges(src, tgt, x, y, gain, out)
         if best_x is not None and len(src) == 1 and len(tgt) == 1:
             i, j = src[0], tgt[0]
