@@ -10,6 +10,7 @@ import pytest
 from diglot.align import align
 from diglot.align.dp import Bead
 from diglot.align.prune import bead_similarity, detach_weak
+from diglot.align.vecalign_io import read_alignments
 
 TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"  # shared/ beside the repo
 
@@ -75,3 +76,29 @@ def test_textberg_dev_debris_inside_a_sentence_is_left_out():
     got = {(b.src, b.tgt) for b in align(src[240:262], tgt[281:305])}
     assert ((250 - 240,), (291 - 281, 293 - 281, 294 - 281)) in got
     assert ((), (292 - 281,)) in got
+
+
+def test_textberg_dev_debris_weighs_less_in_a_window():
+    """Text+Berg dev gold (lines 372-373 of dev.defr): [413]:[487] and [414]:[488, 489].
+
+    German 413 is '4. 1954 :' (no letters).  Summed at full weight into a window,
+    its vector pulls the path into one 3-4 sentence bead [413, 414]:[487, 488, 489];
+    weighted as the debris it is, the two gold beads come out."""
+    if not (TEXTBERG / "dev.defr").exists():
+        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
+    src = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()
+    tgt = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()
+    gold = read_alignments(TEXTBERG / "dev.defr")[360:390]
+    s0, t0 = min(i for s, _ in gold for i in s), min(j for _, t in gold for j in t)
+    s1, t1 = max(i for s, _ in gold for i in s) + 1, max(j for _, t in gold for j in t) + 1
+    got = {(b.src, b.tgt) for b in align(src[s0:s1], tgt[t0:t1])}
+    assert ((413 - s0,), (487 - t0,)) in got
+    assert ((414 - s0,), (488 - t0, 489 - t0)) in got
+
+
+def test_sentence_weights_count_letters_only_up_to_a_whole_sentence():
+    from diglot.align.lexical import sentence_weights
+
+    w = sentence_weights(["", "4. 1954 :", "a", "ab", "Reist .", "( 1 ) .", "Über"], 3.0)
+    assert w.tolist() == [1 / 3, 1 / 3, 2 / 3, 1.0, 1.0, 1 / 3, 1.0]
+    assert sentence_weights(["", "x"], 0.0).tolist() == [1.0, 1.0]

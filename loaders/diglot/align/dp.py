@@ -465,7 +465,7 @@ def _downsample(vecs: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Level:
-    x: np.ndarray  # (n, d) unit vectors
+    x: np.ndarray  # (n, d) sentence vectors: unit length, or scaled by the line's weight in window sums
     y: np.ndarray
     lx: np.ndarray  # (n + 1,) prefix sums of lengths
     ly: np.ndarray

@@ -56,11 +56,14 @@ def lengths(sentences: Sequence[str]) -> np.ndarray:
     return np.array([len(" ".join(s.split())) for s in sentences], dtype=np.float64)
 
 
-def deletion_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
-    """How much leaving each sentence unaligned should cost, relative to a full sentence.
+def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
+    """How much of a sentence each line is, in (0, 1]: 1 from `full_at` letters on.
 
     Debris (page numbers, OCR noise, lone punctuation) is what documents most
-    often have without counterpart; it has few letters, so it is cheap to drop.
+    often have without counterpart, and its embedding points nowhere in
+    particular.  The aligner uses the weight twice: leaving a line unaligned
+    costs its weight times the deletion penalty, and the line enters a
+    multi-sentence window's summed vector scaled by it.
     """
     letters = np.array([sum(ch.isalpha() for ch in s) for s in sentences], dtype=np.float64)
     return np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))
