@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of the seeds, and the committed corpus."""
+"""Shared fixtures: a private copy of the seeds, the committed corpus, and Text+Berg dev."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import hashlib
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
+TEXTBERG = REPO.parent / "shared" / "textberg-de-fr"  # shared/ beside the repository, for developers and CI
 
 # Tests must prove the corpus opens with no network at all.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -26,6 +28,31 @@ def set_seed_bytes(seeds: Path, name: str, data: bytes, *, update_manifest: bool
     if update_manifest and old:
         manifest = seeds / "manifest.toml"
         manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, hashlib.sha256(data).hexdigest()), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    src: list[str]
+    tgt: list[str]
+    gold: list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+    def span(self, first: int, stop: int) -> tuple[list[str], list[str], int, int]:
+        """The sentences that gold beads first..stop-1 cover: (src, tgt, first src id, first tgt id)."""
+        beads = self.gold[first:stop]
+        s0, t0 = min(i for s, _ in beads for i in s), min(j for _, t in beads for j in t)
+        s1, t1 = max(i for s, _ in beads for i in s) + 1, max(j for _, t in beads for j in t) + 1
+        return self.src[s0:s1], self.tgt[t0:t1], s0, t0
+
+
+@pytest.fixture(scope="session")
+def textberg_dev() -> GoldDocument:
+    """Text+Berg dev (de-fr), the one document aligner tests may look at."""
+    from diglot.align.vecalign_io import read_alignments
+
+    if not (TEXTBERG / "dev.defr").exists():
+        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
+    lines = lambda ext: (TEXTBERG / f"dev.{ext}").read_text(encoding="utf-8").splitlines()
+    return GoldDocument(lines("de"), lines("fr"), read_alignments(TEXTBERG / "dev.defr"))
 
 
 @pytest.fixture

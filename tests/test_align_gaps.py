@@ -3,8 +3,6 @@ and on a document with a planted passage the other version lacks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,9 +10,6 @@ from hypothesis import strategies as st
 
 from diglot.align import DEFAULT_PARAMS, align, with_params
 from diglot.align.dp import Level, Params, Search, bead_types
-from diglot.align.vecalign_io import read_alignments
-
-TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"  # shared/ beside the repo
 
 
 def _full_band(n: int, m: int):
@@ -92,18 +87,14 @@ def test_gap_ext_outside_range_is_refused():
         _search(3, 3, 0, 0.0)
 
 
-def test_a_passage_one_side_lacks_is_left_whole():
+def test_a_passage_one_side_lacks_is_left_whole(textberg_dev):
     """Text+Berg dev, first 100 gold beads, with the German of beads 60-69 taken out.
 
     Their ten French sentences then have no counterpart.  With the shipped
     parameters they come out as 0-1 beads; with gap_ext=1 (every deletion at full
     price) the path glues them onto neighbouring beads instead.
     """
-    if not (TEXTBERG / "dev.defr").exists():
-        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
-    src = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()
-    gold = read_alignments(TEXTBERG / "dev.defr")[:100]
+    src, tgt, gold = textberg_dev.src, textberg_dev.tgt, textberg_dev.gold[:100]
     dropped = {i for s, _ in gold[60:70] for i in s}
     keep_s = sorted({i for s, _ in gold for i in s} - dropped)
     keep_t = sorted({j for _, t in gold for j in t})

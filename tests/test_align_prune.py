@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import pytest
 
 from diglot.align import align
 from diglot.align.dp import Bead
 from diglot.align.prune import bead_similarity, detach_weak
-from diglot.align.vecalign_io import read_alignments
-
-TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"  # shared/ beside the repo
 
 
 def _unit(rows):
@@ -66,32 +60,23 @@ def test_debris_inside_a_bead_is_taken_out_but_not_at_its_edge():
     assert detach_weak([Bead((0,), (0, 1, 2), 0.5)], x, y, None, None, gain=1.0) == [Bead((0,), (0, 1, 2), 0.5)]
 
 
-def test_textberg_dev_debris_inside_a_sentence_is_left_out():
+def test_textberg_dev_debris_inside_a_sentence_is_left_out(textberg_dev):
     """Text+Berg dev gold (lines 236-237 of dev.defr) has [250]:[291, 293, 294]: French line 292 is OCR debris
     ('h * "') that breaks the sentence; gold leaves it without counterpart."""
-    if not (TEXTBERG / "dev.defr").exists():
-        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
-    src = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()
-    got = {(b.src, b.tgt) for b in align(src[240:262], tgt[281:305])}
-    assert ((250 - 240,), (291 - 281, 293 - 281, 294 - 281)) in got
-    assert ((), (292 - 281,)) in got
+    src, tgt, s0, t0 = textberg_dev.span(227, 245)
+    got = {(b.src, b.tgt) for b in align(src, tgt)}
+    assert ((250 - s0,), (291 - t0, 293 - t0, 294 - t0)) in got
+    assert ((), (292 - t0,)) in got
 
 
-def test_textberg_dev_debris_weighs_less_in_a_window():
+def test_textberg_dev_debris_weighs_less_in_a_window(textberg_dev):
     """Text+Berg dev gold (lines 372-373 of dev.defr): [413]:[487] and [414]:[488, 489].
 
     German 413 is '4. 1954 :' (no letters).  Summed at full weight into a window,
     its vector pulls the path into one 3-4 sentence bead [413, 414]:[487, 488, 489];
     weighted as the debris it is, the two gold beads come out."""
-    if not (TEXTBERG / "dev.defr").exists():
-        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
-    src = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()
-    gold = read_alignments(TEXTBERG / "dev.defr")[360:390]
-    s0, t0 = min(i for s, _ in gold for i in s), min(j for _, t in gold for j in t)
-    s1, t1 = max(i for s, _ in gold for i in s) + 1, max(j for _, t in gold for j in t) + 1
-    got = {(b.src, b.tgt) for b in align(src[s0:s1], tgt[t0:t1])}
+    src, tgt, s0, t0 = textberg_dev.span(360, 390)
+    got = {(b.src, b.tgt) for b in align(src, tgt)}
     assert ((413 - s0,), (487 - t0,)) in got
     assert ((414 - s0,), (488 - t0, 489 - t0)) in got
 

@@ -3,16 +3,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import pytest
 
 from diglot.align import Bead, align
 from diglot.align.moved import split_swaps
-from diglot.align.vecalign_io import read_alignments
-
-TEXTBERG = Path(__file__).resolve().parents[2] / "shared" / "textberg-de-fr"  # shared/ beside the repo
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -87,18 +81,9 @@ def test_no_split_when_a_crossed_pair_has_a_better_match_nearby():
     assert split_swaps(bead, x, y, window=0) != bead, "outside the window the better match is not seen"
 
 
-def test_textberg_dev_swap_is_recovered():
+def test_textberg_dev_swap_is_recovered(textberg_dev):
     """Text+Berg dev has one swap: German 455/456 are French 541/540 (gold beads 408-409)."""
-    if not (TEXTBERG / "dev.defr").exists():
-        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
-    src = (TEXTBERG / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (TEXTBERG / "dev.fr").read_text(encoding="utf-8").splitlines()
-    gold = read_alignments(TEXTBERG / "dev.defr")[395:421]
-    s0 = min(i for s, _ in gold for i in s)
-    t0 = min(j for _, t in gold for j in t)
-    doc_s = src[s0 : max(i for s, _ in gold for i in s) + 1]
-    doc_t = tgt[t0 : max(j for _, t in gold for j in t) + 1]
-    got = {(b.src, b.tgt): b.monotonic for b in align(doc_s, doc_t)}
+    src, tgt, s0, t0 = textberg_dev.span(395, 421)
+    got = {(b.src, b.tgt): b.monotonic for b in align(src, tgt)}
     assert got.get(((455 - s0,), (541 - t0,))) is True
     assert got.get(((456 - s0,), (540 - t0,))) is False
-

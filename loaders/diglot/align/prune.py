@@ -3,7 +3,7 @@
 The DP's deletion cost is tuned for near-parallel text, where a sentence with
 no counterpart is rare; in web renditions whole passages exist on one side
 only, and the path would rather glue them onto a neighbouring bead or pair
-them with a stranger. Two checks undo that, using the sentence vectors:
+them with a stranger. Three checks undo that (the first two with the sentence vectors):
 
 - an edge sentence of a multi-sentence bead is detached when the bead's two
   sides are more alike without it (by at least `gain` in cosine);
