@@ -13,7 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-TEXTBERG = REPO.parent / "shared" / "textberg-de-fr"  # shared/ beside the repository, for developers and CI
+# $DIGLOT_TEXTBERG, else shared/ beside the repository (as CI lays it out), as for the benchmarks
+TEXTBERG = Path(os.environ.get("DIGLOT_TEXTBERG", REPO.parent / "shared" / "textberg-de-fr"))
 
 # Tests must prove the corpus opens with no network at all.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -50,7 +51,7 @@ def textberg_dev() -> GoldDocument:
     from diglot.align.vecalign_io import read_alignments
 
     if not (TEXTBERG / "dev.defr").exists():
-        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (shared/ must lie beside the repository)")
+        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (put shared/ beside the repository, or set DIGLOT_TEXTBERG)")
     lines = lambda ext: (TEXTBERG / f"dev.{ext}").read_text(encoding="utf-8").splitlines()
     return GoldDocument(lines("de"), lines("fr"), read_alignments(TEXTBERG / "dev.defr"))
 
