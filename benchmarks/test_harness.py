@@ -91,7 +91,7 @@ def test_planted_omissions_partition_dev():
     from benchmarks.textberg_eval import DATA, planted_omissions
 
     if not (DATA / "dev.defr").exists():
-        pytest.fail(f"Text+Berg gold set not found at {DATA} (shared/ must lie beside the repository)")
+        pytest.fail(f"Text+Berg gold set not found at {DATA} (the repository carries it under benchmarks/data/)")
     docs = planted_omissions()
     assert [d[1:] for d in docs] == [d[1:] for d in planted_omissions()]
     dev_one_sided = 41  # dev's own gold has 41 one-sided beads

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# shared/ lies beside the repository, for developers and CI alike
-DATA = Path(os.environ.get("DIGLOT_TEXTBERG", HERE.parent.parent / "shared" / "textberg-de-fr"))
+# the repository carries the set (GPL-2, benchmarks/data/textberg-de-fr/PROVENANCE.md)
+DATA = Path(os.environ.get("DIGLOT_TEXTBERG", HERE / "data" / "textberg-de-fr"))
 SPLITS = {"test": [f"test{k}" for k in range(7)], "dev": ["dev"]}
 
 

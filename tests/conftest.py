@@ -13,8 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-# $DIGLOT_TEXTBERG, else shared/ beside the repository (as CI lays it out), as for the benchmarks
-TEXTBERG = Path(os.environ.get("DIGLOT_TEXTBERG", REPO.parent / "shared" / "textberg-de-fr"))
+# $DIGLOT_TEXTBERG, else the copy the repository carries (benchmarks/data/, GPL-2, see its PROVENANCE.md)
+TEXTBERG = Path(os.environ.get("DIGLOT_TEXTBERG", REPO / "benchmarks" / "data" / "textberg-de-fr"))
 
 # Tests must prove the corpus opens with no network at all.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -51,7 +51,7 @@ def textberg_dev() -> GoldDocument:
     from diglot.align.vecalign_io import read_alignments
 
     if not (TEXTBERG / "dev.defr").exists():
-        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (put shared/ beside the repository, or set DIGLOT_TEXTBERG)")
+        pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (the repository carries it under benchmarks/data/; or set DIGLOT_TEXTBERG)")
     lines = lambda ext: (TEXTBERG / f"dev.{ext}").read_text(encoding="utf-8").splitlines()
     return GoldDocument(lines("de"), lines("fr"), read_alignments(TEXTBERG / "dev.defr"))
 
