@@ -33,6 +33,7 @@ from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coa
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
+from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_similarity, detach_weak
 from diglot.errors import DiglotError
 
@@ -111,26 +112,6 @@ def align(
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
         beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
     return bead_similarity(beads, x, y)
-
-
-def neighbourhood(x: np.ndarray, y: np.ndarray, k: int, max_cells: int = 50_000_000):
-    """Each sentence's mean cosine to its k nearest sentences on the other side.
-
-    Dividing distances by this (as CSLS and margin scoring do) discounts
-    "hub" sentences that look similar to everything.  Needs the full similarity
-    matrix, computed in blocks; above max_cells pairs, returns None and the DP
-    falls back to the document-mean normalisation.
-    """
-    if k <= 0 or len(x) * len(y) > max_cells:
-        return None, None
-    kx, ky = min(k, len(y)), min(k, len(x))
-    near_x = np.empty(len(x))
-    top_y = np.full((ky, len(y)), -np.inf)
-    for start in range(0, len(x), 2048):
-        sim = x[start : start + 2048] @ y.T
-        near_x[start : start + len(sim)] = -np.sort(-np.partition(sim, len(y) - kx, axis=1)[:, -kx:], axis=1).mean(1)
-        top_y = -np.sort(-np.concatenate([top_y, sim]), axis=0)[:ky]
-    return near_x, top_y.mean(axis=0)
 
 
 def _check(doc, name: str) -> list[str]:
