@@ -56,11 +56,17 @@ def textberg_dev() -> GoldDocument:
     return GoldDocument(lines("de"), lines("fr"), read_alignments(TEXTBERG / "dev.defr"))
 
 
+def copy_seeds(parent: Path) -> Path:
+    """The seeds folder copied into `parent`, with the DATASHEET.md the build ships beside it."""
+    dest = parent / "seeds"
+    shutil.copytree(SEEDS, dest)
+    shutil.copy(REPO / "DATASHEET.md", parent / "DATASHEET.md")
+    return dest
+
+
 @pytest.fixture
 def seeds_copy(tmp_path) -> Path:
-    dest = tmp_path / "seeds"
-    shutil.copytree(SEEDS, dest)
-    return dest
+    return copy_seeds(tmp_path)
 
 
 @pytest.fixture

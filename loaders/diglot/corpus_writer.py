@@ -1,4 +1,4 @@
-"""The write step: records → Parquet files, dataset card, CHANGELOG, checksums.
+"""The write step: records → Parquet files, dataset card, CHANGELOG, terms, datasheet, checksums.
 
 Everything written here must be byte-identical from run to run: no dates,
 no absolute paths, no dictionary order left to chance.
@@ -6,21 +6,18 @@ no absolute paths, no dictionary order left to chance.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from diglot import schema
+from diglot import layout, schema
 from diglot.errors import SeedError
-from diglot.manifest import Manifest
+from diglot.integrity import checksums
+from diglot.manifest import Manifest, read_pinned_text
 from diglot.records import BeadRecord, DocumentRecord
 
-DATA_FILE = "train.parquet"
-CHECKSUMS = "SHA256SUMS"
-CHANGELOG = "CHANGELOG.md"
 _GOLD_LINE = re.compile(r"^\[([\d,\s]*)\]:\[([\d,\s]*)\](?::(moved))?$")
 
 
@@ -30,17 +27,18 @@ _GOLD_LINE = re.compile(r"^\[([\d,\s]*)\]:\[([\d,\s]*)\](?::(moved))?$")
 def read_gold(seeds_dir: Path, manifest: Manifest, docs: list[DocumentRecord]) -> list[BeadRecord]:
     """Hand-made alignments named by `[[gold]]` tables: `[src ids]:[tgt ids]`
     per line over sentence positions, `:moved` after an out-of-order bead.
-    Every sentence of both documents must appear exactly once."""
+    Every sentence of both documents must appear exactly once.  The manifest
+    has already confined each file to the seeds folder and pinned its SHA-256."""
     by_id = {d.doc_id: d for d in docs}
     beads: list[BeadRecord] = []
-    for table in manifest.gold:
-        path = Path(seeds_dir) / str(table.get("file", ""))
-        src, tgt = by_id.get(table.get("src")), by_id.get(table.get("tgt"))
-        if src is None or tgt is None or not path.is_file():
-            raise SeedError(manifest.path, f"[[gold]] {table!r}: unknown document or missing file")
+    for gold in manifest.gold:
+        path = Path(seeds_dir) / gold.file
+        src, tgt = by_id.get(gold.src), by_id.get(gold.tgt)
+        if src is None or tgt is None:
+            raise SeedError(manifest.path, f"[[gold]] {gold.file}: unknown document {gold.src!r} or {gold.tgt!r}")
         seen_src: list[int] = []
         seen_tgt: list[int] = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for n, line in enumerate(read_pinned_text(seeds_dir, gold.file, gold.sha256).splitlines(), 1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
@@ -139,36 +137,40 @@ def beads_table(beads: list[BeadRecord], docs: list[DocumentRecord], method: dic
     return rows
 
 
-def translation_rows(alignment_rows: list[dict], docs: list[DocumentRecord]) -> tuple[list[dict], list[str]]:
+def translation_tables(alignment_rows: list[dict], docs: list[DocumentRecord]) -> dict[tuple[str, str], list[dict]]:
+    """The beads with text on both sides, one list per language pair (see
+    `diglot.layout`): each row's `translation` holds exactly its two languages."""
     lang_of = {d.doc_id: d.lang for d in docs}
-    languages = sorted({lang_of[r["src_doc"]] for r in alignment_rows} | {lang_of[r["tgt_doc"]] for r in alignment_rows})
-    rows = []
+    document_langs = [d.lang for d in docs]
+    by_pair: dict[tuple[str, str], list[dict]] = {}
     for r in alignment_rows:
         if not r["src_ids"] or not r["tgt_ids"]:
             continue
-        text = dict.fromkeys(languages)
-        text[lang_of[r["src_doc"]]] = r["src_text"]
-        text[lang_of[r["tgt_doc"]]] = r["tgt_text"]
-        rows.append(
-            {"bead_id": r["bead_id"], "pair": r["pair"], "translation": text, "score": r["score"],
-             "src_ids": r["src_ids"], "tgt_ids": r["tgt_ids"]}
+        src_lang, tgt_lang = lang_of[r["src_doc"]], lang_of[r["tgt_doc"]]
+        languages = layout.pair_in_order((src_lang, tgt_lang), document_langs)
+        by_pair.setdefault(languages, []).append(
+            {"bead_id": r["bead_id"], "pair": r["pair"], "translation": {src_lang: r["src_text"], tgt_lang: r["tgt_text"]},
+             "score": r["score"], "src_ids": r["src_ids"], "tgt_ids": r["tgt_ids"]}
         )
-    return rows, languages
+    return dict(sorted(by_pair.items(), key=lambda item: [document_langs.index(lang) for lang in item[0]]))
 
 
-def features_for(arrow_schema: pa.Schema, translation_languages: list[str] | None = None):
-    """Hugging Face features for an Arrow schema (Translation where it applies)."""
+def features_for(config: str, arrow_schema: pa.Schema):
+    """Hugging Face features of a config (Translation where it applies)."""
     from datasets import Features, Translation
 
     features = Features.from_arrow_schema(arrow_schema)
-    if translation_languages is not None:
-        features["translation"] = Translation(languages=translation_languages)
+    languages = layout.translation_languages(config)
+    if languages is not None:
+        features["translation"] = Translation(languages=list(languages))
     return features
 
 
-def write_parquet(rows: list[dict], arrow_schema: pa.Schema, path: Path, translation_languages=None) -> pa.Table:
-    features = features_for(arrow_schema, translation_languages)
+def write_parquet(rows: list[dict], config: str, out: Path) -> pa.Table:
+    arrow_schema = schema.for_config(config)
+    features = features_for(config, arrow_schema)
     table = pa.Table.from_pylist(rows, schema=arrow_schema).cast(features.arrow_schema)
+    path = out / layout.data_file(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Fixed writer settings: the same rows must give the same bytes.
     pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True,
@@ -176,54 +178,55 @@ def write_parquet(rows: list[dict], arrow_schema: pa.Schema, path: Path, transla
     return table
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def write_checksums(root: Path) -> None:
-    lines = []
-    for path in sorted(p for p in root.rglob("*.parquet")):
-        lines.append(f"{sha256_of(path)}  {path.relative_to(root).as_posix()}")
-    (root / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def copy_changelog(seeds_dir: Path, out: Path, version: str) -> None:
-    source = Path(seeds_dir) / CHANGELOG
+    source = Path(seeds_dir) / layout.CHANGELOG
     if not source.is_file():
         raise SeedError(source, "missing: the corpus CHANGELOG lives beside the manifest")
     text = source.read_text(encoding="utf-8")
-    m = re.search(r"^## \[(\d+\.\d+\.\d+)\]", text, flags=re.MULTILINE)
-    if not m or m.group(1) != version:
-        found = m.group(1) if m else "none"
-        raise SeedError(source, f"newest entry is {found}, but the manifest says corpus version {version}")
-    (out / CHANGELOG).write_text(text, encoding="utf-8")
+    headings = [layout.CHANGELOG_HEADING.match(line) for line in text.splitlines() if line.startswith("## [")]
+    found = next((m["version"] for m in headings if m and m["version"].lower() != "unreleased"), "none")
+    if found != version:
+        raise SeedError(source, f"newest entry is {found}, but the manifest says corpus version {version}: "
+                                f"add a '## [{version}] - YYYY-MM-DD' entry saying what changed")
+    (out / layout.CHANGELOG).write_text(text, encoding="utf-8")
+
+
+def copy_document(source: Path, out: Path, name: str, why: str) -> None:
+    """Ship a text file of the repository inside the corpus, byte for byte."""
+    if not source.is_file():
+        raise SeedError(source, f"missing: the corpus ships it as {name} ({why})")
+    (out / name).write_bytes(source.read_bytes())
 
 
 def write(out: Path, manifest: Manifest, docs: list[DocumentRecord], alignments: list[BeadRecord],
-          gold: list[BeadRecord], *, embedder: str, seeds_dir: Path) -> None:
-    from diglot import card
+          gold: list[BeadRecord], *, embedder: str, seeds_dir: Path, previous_from: Path | None = None) -> None:
+    """Every file of the corpus into `out`; SHA256SUMS last, covering the rest.
+
+    `previous_from`: the corpus this build replaces; the new version must be
+    the release RELEASING.md calls for after it (SeedError if not).
+    """
+    from diglot import __version__, card, release
 
     tables: dict[str, pa.Table] = {}
-    tables["documents"] = write_parquet(documents_table(manifest, docs), schema.DOCUMENTS, out / "documents" / DATA_FILE)
-    tables["sentences"] = write_parquet(sentences_table(docs), schema.SENTENCES, out / "sentences" / DATA_FILE)
-    translation_languages = None
+    tables[layout.DOCUMENTS] = write_parquet(documents_table(manifest, docs), layout.DOCUMENTS, out)
+    tables[layout.SENTENCES] = write_parquet(sentences_table(docs), layout.SENTENCES, out)
     if alignments:
         from diglot.align import get_embedder
-        from diglot import __version__
 
         emb = get_embedder(embedder)
         method = {"diglot_version": __version__, "embedder": emb.name, "model": emb.model}
         align_rows = beads_table(alignments, docs, method)
-        tables["alignments"] = write_parquet(align_rows, schema.ALIGNMENTS, out / "alignments" / DATA_FILE)
-        trans_rows, translation_languages = translation_rows(align_rows, docs)
-        tables["translation"] = write_parquet(
-            trans_rows, schema.translation_schema(translation_languages), out / "translation" / DATA_FILE, translation_languages
-        )
+        tables[layout.ALIGNMENTS] = write_parquet(align_rows, layout.ALIGNMENTS, out)
+        for languages, rows in translation_tables(align_rows, docs).items():
+            config = layout.translation_config(languages)
+            tables[config] = write_parquet(rows, config, out)
     if gold:
-        from diglot import __version__
-
         method = {"diglot_version": __version__, "embedder": "human", "model": "hand-aligned"}
-        tables["gold"] = write_parquet(beads_table(gold, docs, method), schema.GOLD, out / "gold" / DATA_FILE)
+        tables[layout.GOLD] = write_parquet(beads_table(gold, docs, method), layout.GOLD, out)
+    seeds_dir = Path(seeds_dir)
     copy_changelog(seeds_dir, out, manifest.version)
-    write_checksums(out)
-    card.write_card(out, manifest, docs, tables, translation_languages, alignments=alignments, gold=gold)
+    copy_document(seeds_dir / layout.TERMS, out, layout.TERMS, "the terms the card's license_link points to")
+    copy_document(seeds_dir.parent / layout.DATASHEET, out, layout.DATASHEET, "the datasheet the card links")
+    record = release.release_record(previous_from, manifest.version, tables, manifest.path)
+    card.write_card(out, manifest, docs, tables, alignments=alignments, gold=gold, release=record)
+    checksums.write_manifest(out)

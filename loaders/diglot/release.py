@@ -19,15 +19,18 @@ call for.  `plan(root, repo_id)` verifies a corpus and lists exactly what
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from diglot.errors import CorpusError, DiglotError
+from diglot.errors import CorpusError, DiglotError, SeedError
 from diglot.integrity import checksums
-from diglot.integrity.verify import CARD, CHANGELOG, parse_semver, verify
+from diglot.layout import CARD, CHANGELOG, parse_semver
 
 Change = Literal["schema", "data", "docs", "none"]
 TAG_PREFIX = "corpus-v"
@@ -59,45 +62,70 @@ def tag_for(version: str) -> str:
 
 def card_version(root: str | Path) -> str:
     """`corpus_version` from a corpus's dataset card."""
+    version = card_metadata(root).get("corpus_version")
+    if parse_semver(version) is None:
+        raise CorpusError(f"{Path(root) / CARD}: corpus_version {version!r} is not a semantic version X.Y.Z")
+    return version
+
+
+def card_metadata(root: str | Path) -> dict[str, Any]:
     from huggingface_hub import DatasetCard
 
     path = Path(root) / CARD
     if not path.is_file():
         raise CorpusError(f"{path}: missing; no dataset card, no corpus_version")
-    version = DatasetCard.load(path).data.to_dict().get("corpus_version")
-    if parse_semver(version) is None:
-        raise CorpusError(f"{path}: corpus_version {version!r} is not a semantic version X.Y.Z")
-    return version
+    return DatasetCard.load(path).data.to_dict()
 
 
-def _configs(root: Path) -> dict[str, list[Path]]:
+# --------------------------------------------------------------------------- what changed
+
+# config -> {"schema": sha256, "data": sha256}
+Fingerprint = dict[str, dict[str, str]]
+
+
+def table_fingerprint(table: pa.Table) -> dict[str, str]:
+    """SHA-256 of a config's schema and of its rows, the `corpus_version`
+    column left out (every release rewrites it)."""
+    if "corpus_version" in table.column_names:
+        table = table.drop_columns(["corpus_version"])
+    schema = ", ".join(f"{field.name}: {_type_name(field.type)}" for field in table.schema)
+    rows = json.dumps(table.to_pylist(), ensure_ascii=False, separators=(",", ":"), default=repr)
+    return {"schema": hashlib.sha256(schema.encode()).hexdigest(),
+            "data": hashlib.sha256(rows.encode("utf-8", "surrogatepass")).hexdigest()}
+
+
+def _type_name(kind: pa.DataType) -> str:
+    """An Arrow type spelled without the list item's field name, which Parquet renames."""
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return f"list<{_type_name(kind.value_type)}>"
+    if pa.types.is_struct(kind):
+        return "struct<" + ", ".join(f"{kind.field(i).name}: {_type_name(kind.field(i).type)}"
+                                     for i in range(kind.num_fields)) + ">"
+    return str(kind)
+
+
+def folder_fingerprint(root: str | Path) -> Fingerprint:
     found: dict[str, list[Path]] = {}
-    for parquet in sorted(root.glob("*/*.parquet")):
+    for parquet in sorted(Path(root).glob("*/*.parquet")):
         found.setdefault(parquet.parent.name, []).append(parquet)
-    return found
+    return {name: table_fingerprint(pq.read_table(files).replace_schema_metadata(None)) for name, files in found.items()}
+
+
+def classify_fingerprints(old: Fingerprint, new: Fingerprint) -> Change:
+    """schema, data or none (a docs change cannot be seen in the data)."""
+    if set(old) - set(new) or any(old[name]["schema"] != new[name]["schema"] for name in old):
+        return "schema"  # a config removed, or one both have changed its columns
+    if set(new) - set(old) or any(old[name]["data"] != new[name]["data"] for name in old):
+        return "data"  # a config added beside unchanged ones, or rows changed
+    return "none"
 
 
 def classify(old: str | Path, new: str | Path) -> Change:
     """The kind of change from corpus `old` to corpus `new` (both built folders)."""
     old, new = Path(old), Path(new)
-    old_configs, new_configs = _configs(old), _configs(new)
-    if set(old_configs) - set(new_configs):
-        return "schema"  # a config removed
-    for name in old_configs:
-        old_schema = pq.read_schema(old_configs[name][0]).remove_metadata()
-        new_schema = pq.read_schema(new_configs[name][0]).remove_metadata()
-        if not old_schema.equals(new_schema):
-            return "schema"
-    if set(new_configs) - set(old_configs):
-        return "data"  # a config added; the ones already there keep their schema
-    for name in old_configs:
-        old_table = pq.read_table(old_configs[name]).replace_schema_metadata(None)
-        new_table = pq.read_table(new_configs[name]).replace_schema_metadata(None)
-        if "corpus_version" in old_table.column_names:
-            old_table = old_table.drop_columns(["corpus_version"])
-            new_table = new_table.drop_columns(["corpus_version"])
-        if not old_table.equals(new_table):
-            return "data"
+    change = classify_fingerprints(folder_fingerprint(old), folder_fingerprint(new))
+    if change != "none":
+        return change
     for name in (CARD, CHANGELOG):
         old_text = (old / name).read_text(encoding="utf-8") if (old / name).is_file() else ""
         new_text = (new / name).read_text(encoding="utf-8") if (new / name).is_file() else ""
@@ -112,18 +140,66 @@ def _without_version(text: str) -> str:
                      if not line.startswith("corpus_version:") and not line.startswith("## ["))
 
 
+def version_problem(previous: str, change: Change, version: str) -> str | None:
+    """Why `version` is not the release the rules call for after `previous`."""
+    if change == "none":
+        # prose may have changed (a patch) or nothing at all (the same version)
+        if version in (previous, bump(previous, "docs")):
+            return None
+        return f"nothing in the data changed since {previous}, yet the version moved to {version}"
+    wanted = bump(previous, change)
+    if version != wanted:
+        return f"a {change} change after {previous} must be released as {wanted}, not {version}"
+    return None
+
+
 def check_release(old: str | Path, new: str | Path) -> list[str]:
     """Why corpus `new` is not a correct release after `old` (empty: it is)."""
     old_version, new_version = card_version(old), card_version(new)
     change = classify(old, new)
-    if change == "none":
-        if new_version != old_version:
-            return [f"nothing changed since {old_version}, yet the version moved to {new_version}"]
-        return []
-    wanted = bump(old_version, change)
-    if new_version != wanted:
-        return [f"a {change} change after {old_version} must be released as {wanted}, not {new_version}"]
-    return []
+    if change == "none" and new_version != old_version:
+        return [f"nothing changed since {old_version}, yet the version moved to {new_version}"]
+    if change == "docs":
+        wanted = bump(old_version, "docs")
+        return [] if new_version == wanted else [f"a docs change after {old_version} must be released as {wanted}, not {new_version}"]
+    problem = version_problem(old_version, change, new_version)
+    return [problem] if problem else []
+
+
+# --------------------------------------------------------------------------- the card's release record
+
+
+def release_record(previous_from: Path | None, version: str, tables: dict[str, pa.Table], where: Path) -> dict[str, Any]:
+    """The card's `release` mapping for a build of `tables` as `version`,
+    after the corpus at `previous_from` (the one the build replaces).
+
+    Raises SeedError (naming `where`, the manifest) when the version breaks
+    the rules: changed data needs the bump of RELEASING.md.  A rebuild of the
+    version `previous_from` already holds carries its record forward, so
+    `build --check` reproduces the card byte for byte.
+    """
+    current = {name: table_fingerprint(table) for name, table in tables.items()}
+    record: dict[str, Any] = {"configs": current}
+    if previous_from is None or not (Path(previous_from) / CARD).is_file():
+        return record
+    old_version = card_version(previous_from)
+    earlier = card_metadata(previous_from).get("release") or {}
+    # what the old card records, else (a corpus built before records) what its files hold
+    old = earlier.get("configs") if isinstance(earlier.get("configs"), dict) else folder_fingerprint(previous_from)
+    if old_version == version:
+        change = classify_fingerprints(old, current)
+        if change != "none":
+            raise SeedError(where, f"the data changed since corpus {version} was built in {previous_from} "
+                                   f"(a {change} change), but the version is still {version}: release it as "
+                                   f"{bump(version, change)} ([corpus] version, and a CHANGELOG entry)")
+        if "previous" in earlier:
+            record = {"previous": earlier["previous"], "previous_configs": earlier.get("previous_configs"), **record}
+        return record
+    problem = version_problem(old_version, classify_fingerprints(old, current), version)
+    if problem:
+        raise SeedError(where, f"{problem} (the corpus in {previous_from} is {old_version}); "
+                               "set [corpus] version and add its CHANGELOG entry")
+    return {"previous": old_version, "previous_configs": old, **record}
 
 
 # --------------------------------------------------------------------------- publishing
@@ -182,6 +258,8 @@ def plan(root: str | Path, repo_id: str, *, revision_tag: bool = True, lock: str
     """
     _check_repo_id(repo_id)
     root = Path(root)
+    from diglot.integrity import verify
+
     problems = verify(root, lock=lock)
     if problems:
         shown = "; ".join(str(p) for p in problems[:10])
@@ -190,8 +268,7 @@ def plan(root: str | Path, repo_id: str, *, revision_tag: bool = True, lock: str
                           f"{len(problems)} problem(s): {shown}{more}")
     version = card_version(root)
     tag = tag_for(version) if revision_tag else None
-    paths = sorted([name for name in (CARD, CHANGELOG, checksums.MANIFEST) if (root / name).is_file()]
-                   + checksums.data_files(root))
+    paths = sorted([checksums.MANIFEST] + checksums.published_files(root))
     files = tuple(PlannedFile(p, (root / p).stat().st_size, checksums.sha256_file(root / p)) for p in paths)
     message = f"diglot corpus v{version}"
     steps = [

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from diglot import layout
+
 REMOVAL = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("reason", pa.string())])
 
 DOCUMENTS = pa.schema(
@@ -74,8 +76,9 @@ ALIGNMENTS = pa.schema(
 GOLD = ALIGNMENTS
 
 
-def translation_schema(languages: list[str]) -> pa.Schema:
-    """`translation` config: HF translation convention, one struct field per language."""
+def translation_schema(languages: tuple[str, str]) -> pa.Schema:
+    """A `translation-<a>-<b>` config: the HF translation convention, one struct
+    field per language (sorted, as `datasets.Translation` stores them)."""
     return pa.schema(
         [
             ("bead_id", pa.string()),
@@ -88,4 +91,10 @@ def translation_schema(languages: list[str]) -> pa.Schema:
     )
 
 
-SCHEMAS = {"documents": DOCUMENTS, "sentences": SENTENCES, "alignments": ALIGNMENTS, "gold": GOLD}
+SCHEMAS = {layout.DOCUMENTS: DOCUMENTS, layout.SENTENCES: SENTENCES, layout.ALIGNMENTS: ALIGNMENTS, layout.GOLD: GOLD}
+
+
+def for_config(config: str) -> pa.Schema | None:
+    """The schema of any config name the layout knows; None for an unknown one."""
+    languages = layout.translation_languages(config)
+    return translation_schema(languages) if languages else SCHEMAS.get(config)

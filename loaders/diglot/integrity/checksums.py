@@ -1,9 +1,12 @@
-"""SHA-256 manifest of a built corpus: `SHA256SUMS` beside the dataset card.
+"""SHA-256 manifest of a built corpus: `SHA256SUMS` at the corpus root.
 
-Format (what `sha256sum` prints and `sha256sum -c` reads): one line per data
-file, `<64 lowercase hex>  <path relative to the corpus root, with />`,
-sorted by path.  README.md, CHANGELOG.md and SHA256SUMS itself are not data
-files and are not listed.
+Format (what `sha256sum` prints and `sha256sum -c` reads): one line per
+published file, `<64 lowercase hex>  <path relative to the corpus root, with />`,
+sorted by path.  Every file of the corpus is listed, the dataset card,
+CHANGELOG, datasheet and terms included; only SHA256SUMS itself is not.
+
+This module is the one writer and the one reader of that file: the build
+writes it, `verify` and `diglot.load` read it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MANIFEST = "SHA256SUMS"
-# Files at the corpus root that describe the data rather than being data.
-NON_DATA_FILES = frozenset({"README.md", "CHANGELOG.md", MANIFEST, ".gitattributes"})
+from diglot.errors import CorpusError
+from diglot.layout import CHECKSUMS
+
+MANIFEST = CHECKSUMS
 
 _LINE = re.compile(r"^(?P<digest>[0-9a-f]{64}) [ *](?P<path>\S.*)$")
 
@@ -26,16 +30,16 @@ def sha256_file(path: str | Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def data_files(root: str | Path) -> list[str]:
-    """Every file under `root` that the manifest must list, as sorted
-    POSIX paths relative to `root` (hidden files and folders included: a
-    stray file is still shipped by `upload_folder`)."""
+def published_files(root: str | Path) -> list[str]:
+    """Every file under `root` the manifest must list, as sorted POSIX paths
+    relative to `root`: hidden files and symlinks included (a stray file is
+    still shipped by `upload_folder`), SHA256SUMS excluded."""
     root = Path(root)
     found = []
     for path in root.rglob("*"):
         if path.is_file() or path.is_symlink():
             rel = path.relative_to(root).as_posix()
-            if rel not in NON_DATA_FILES:
+            if rel != MANIFEST:
                 found.append(rel)
     return sorted(found)
 
@@ -54,22 +58,27 @@ class BadLine:
     reason: str
 
 
+def is_inside(rel: str) -> bool:
+    """A plain relative path that cannot leave the corpus folder."""
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and ".." not in Path(rel).parts
+
+
 def parse_manifest(text: str) -> tuple[list[Entry], list[BadLine]]:
     """Parse SHA256SUMS text into entries and the lines that could not be parsed."""
     entries: list[Entry] = []
     bad: list[BadLine] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line == "" and number == len(text.split("\n")):
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if line == "" and number == len(lines):
             continue  # the final newline
         match = _LINE.match(line)
         if not match:
             bad.append(BadLine(number, line, "not '<64 lowercase hex sha256>  <relative path>'"))
             continue
-        path = match["path"]
-        if path.startswith("/") or ".." in Path(path).parts or "\\" in path:
-            bad.append(BadLine(number, line, f"path {path!r} is not a plain relative path inside the corpus"))
+        if not is_inside(match["path"]):
+            bad.append(BadLine(number, line, f"path {match['path']!r} is not a plain relative path inside the corpus"))
             continue
-        entries.append(Entry(match["digest"], path, number))
+        entries.append(Entry(match["digest"], match["path"], number))
     return entries, bad
 
 
@@ -78,9 +87,9 @@ def read_manifest(root: str | Path) -> tuple[list[Entry], list[BadLine]]:
 
 
 def manifest_text(root: str | Path) -> str:
-    """The SHA256SUMS text that `root`'s data files call for right now."""
+    """The SHA256SUMS text that `root`'s files call for right now."""
     root = Path(root)
-    return "".join(f"{sha256_file(root / rel)}  {rel}\n" for rel in data_files(root))
+    return "".join(f"{sha256_file(root / rel)}  {rel}\n" for rel in published_files(root))
 
 
 def write_manifest(root: str | Path) -> Path:
@@ -88,3 +97,46 @@ def write_manifest(root: str | Path) -> Path:
     target = Path(root) / MANIFEST
     target.write_text(manifest_text(root), encoding="utf-8", newline="\n")
     return target
+
+
+# (resolved path) -> (size, mtime_ns, sha256) of files already hashed in this process
+_hashed: dict[Path, tuple[int, int, str]] = {}
+
+
+def cached_sha256(path: Path) -> str:
+    """sha256_file, remembered by size and modification time: a file that
+    changes is hashed again, one that does not is hashed once."""
+    stat = path.stat()
+    key = path.resolve()
+    known = _hashed.get(key)
+    if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        return known[2]
+    digest = sha256_file(path)
+    _hashed[key] = (stat.st_size, stat.st_mtime_ns, digest)
+    return digest
+
+
+def check_files(root: str | Path, rels: list[str]) -> None:
+    """Raise CorpusError unless each of `rels` (and SHA256SUMS) is a regular
+    file inside `root` with the digest SHA256SUMS records."""
+    root = Path(root)
+    manifest = root / MANIFEST
+    if not manifest.is_file():
+        raise CorpusError(f"{manifest}: missing; the corpus cannot be checked (run `diglot verify {root}`)")
+    try:
+        entries, bad = read_manifest(root)
+    except UnicodeDecodeError as err:
+        raise CorpusError(f"{manifest}: not UTF-8 text ({err.reason})") from None
+    if bad:
+        raise CorpusError(f"{manifest}: line {bad[0].line}: {bad[0].reason}")
+    recorded = {entry.path: entry.digest for entry in entries}
+    for rel in rels:
+        path = root / rel
+        if rel not in recorded:
+            raise CorpusError(f"{path}: not listed in {MANIFEST}; refusing to read an unchecked file")
+        if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(root.resolve()):
+            raise CorpusError(f"{path}: not a regular file inside the corpus")
+        if cached_sha256(path) != recorded[rel]:
+            raise CorpusError(f"{path}: SHA-256 differs from {MANIFEST}: the file changed after the build "
+                              f"(run `diglot verify {root}`)")
+
