@@ -71,6 +71,9 @@ def _read(path: Path, lang: str, segment: bool) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from diglot.extras import require_extra
+
+    require_extra("align", "diglot align")
     from diglot.align import align, get_embedder
 
     if args.max_size < 1:

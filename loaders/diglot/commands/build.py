@@ -17,6 +17,9 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
+    from diglot.extras import require_extra
+
+    require_extra("build", "diglot build")
     from diglot import pipeline
 
     def progress(msg: str) -> None:

@@ -19,6 +19,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from diglot.extras import require_extra
+
+    require_extra("align", "diglot eval")
     from diglot.align.evaluate import score
     from diglot.align.vecalign_io import read_alignments
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from diglot.errors import DiglotError
+from diglot.commands import corpus_option
 
 
 def _score(text: str) -> float:
@@ -32,16 +32,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="keep one language pair, e.g. it-bn (bn-it swaps the sides)")
     parser.add_argument("--config", default="alignments", choices=BEAD_CONFIGS,
                         help="export predicted alignments (default) or the gold ones")
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="corpus folder (default: the corpus diglot.load() reads)")
+    corpus_option.add(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from diglot.export import export
 
-    if args.corpus is not None and not args.corpus.is_dir():
-        raise DiglotError(f"{args.corpus}: no such corpus folder")
-    written = export(args.format, args.out, root=args.corpus, config=args.config,
+    root = corpus_option.corpus_for("export", args.corpus)
+    written = export(args.format, args.out, root=root, config=args.config,
                      min_score=args.min_score, beads=args.bead, pair=args.pair)
     for path in written:
         print(path)

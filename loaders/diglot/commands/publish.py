@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from diglot.errors import DiglotError
+from diglot.commands import corpus_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,18 +17,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lock", type=Path, default=None,
                         help="pip lock file the card's build versions must agree with "
                              "(default: requirements.lock beside the corpus folder, if there is one)")
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="corpus folder (default: the corpus diglot.load() reads)")
+    corpus_option.add(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from diglot import release
     from diglot.commands.verify import default_lock
-    from diglot.load import corpus_dir
 
-    root = args.corpus if args.corpus is not None else corpus_dir()
-    if not root.is_dir():
-        raise DiglotError(f"{root}: no such corpus folder")
+    root = corpus_option.corpus_for("publish", args.corpus)
     publish_plan = release.plan(root, args.repo_id, revision_tag=args.revision_tag,
                                 lock=default_lock(root, args.lock))
     if args.dry_run:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from diglot.commands import corpus_option
 from diglot.errors import DiglotError
 
 LOCK_FILE = "requirements.lock"
@@ -22,8 +23,8 @@ def default_lock(root: Path, given: Path | None = None) -> Path | None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, default=None,
-                        help="corpus folder (default: the corpus diglot.load() reads)")
+    parser.add_argument("path", nargs="?", type=Path, default=None, help="corpus folder (same as --corpus)")
+    corpus_option.add(parser)
     parser.add_argument("--lock", type=Path, default=None,
                         help="pip lock file to compare with the card's build versions "
                              "(default: requirements.lock beside the corpus folder, if there is one)")
@@ -32,11 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from diglot.integrity import verify
-    from diglot.load import corpus_dir
 
-    root = args.path if args.path is not None else corpus_dir()
-    if not root.exists():
-        raise DiglotError(f"{root}: no such corpus folder")
+    if args.path is not None and args.corpus is not None and args.path != args.corpus:
+        raise DiglotError(f"two corpus folders given: {args.path} and --corpus {args.corpus}")
+    root = corpus_option.corpus_for("verify", args.corpus or args.path)
     lock = default_lock(root, args.lock)
     problems = verify(root, lock=lock)
     for problem in problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from diglot.commands import corpus_option
 from diglot.errors import DiglotError
 
 DEFAULT_OUT = "diglot-view.html"
@@ -14,14 +15,13 @@ def configure(parser) -> None:
     parser.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
                         help=f"HTML file to write, '-' for stdout (default: {DEFAULT_OUT})")
     parser.add_argument("--pair", default=None, help="language pair, e.g. it-bn (default: the first pair)")
-    parser.add_argument("--corpus", default=None, metavar="PATH",
-                        help="corpus directory (default: $DIGLOT_CORPUS or the bundled corpus)")
+    corpus_option.add(parser)
 
 
 def run(args) -> int:
     from diglot.view import render_html
 
-    page = render_html(corpus_path=args.corpus, pair=args.pair)
+    page = render_html(corpus_path=corpus_option.corpus_for("view", args.corpus), pair=args.pair)
     if args.out == "-":
         sys.stdout.write(page)
         return 0
