@@ -19,9 +19,11 @@ import pytest
 from huggingface_hub import DatasetCard
 
 import diglot
+from diglot import layout, release
 from diglot.integrity import Problem, sha256_file, verify, write_manifest
 
 SOURCE = diglot.corpus_dir()
+TRANSLATION = "translation-it-bn"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -72,7 +74,7 @@ def corpus(source: Path, tmp_path: Path) -> Path:
 
 
 def configs(root: Path) -> list[str]:
-    return sorted(p.parent.name for p in root.glob("*/train.parquet"))
+    return sorted(p.parent.name for p in root.glob("*/*.parquet"))
 
 
 # --------------------------------------------------------------------------- intact
@@ -106,14 +108,14 @@ def test_flipped_byte_in_every_data_file_is_caught(corpus: Path, capsys):
     names = configs(corpus)
     assert {"documents", "sentences"} <= set(names)
     for name in names:
-        path = corpus / name / "train.parquet"
+        path = corpus / layout.data_file(name)
         data = bytearray(path.read_bytes())
         original = bytes(data)
         middle = len(data) // 2
         data[middle] ^= 0x01
         path.write_bytes(bytes(data))
         problems = verify(corpus)
-        rel = f"{name}/train.parquet"
+        rel = layout.data_file(name)
         assert has(problems, rel, "SHA-256 mismatch", sha256_file(path)), problems
         assert run_cli("verify", [str(corpus)]) == 1
         err = capsys.readouterr().err
@@ -175,7 +177,7 @@ def test_dropped_sentence_row_is_caught(corpus: Path, refresh_manifest: bool):
     assert has(problems, "sentences/train.parquet", f"positions of {dropped['doc_id']} are not")
     for name in ("alignments", "gold"):
         if (corpus / name).is_dir():
-            assert has(problems, f"{name}/train.parquet", dropped["sent_id"], "does not resolve"), name
+            assert has(problems, layout.data_file(name), dropped["sent_id"], "does not resolve"), name
 
 
 def test_dropped_document_row_is_caught(corpus: Path):
@@ -188,25 +190,26 @@ def test_dropped_document_row_is_caught(corpus: Path):
     assert has(problems, "sentences/train.parquet", f"doc_id {dropped['doc_id']!r} does not resolve")
 
 
-ID_COLUMNS = {"documents": "doc_id", "sentences": "sent_id", "alignments": "bead_id", "translation": "bead_id",
+ID_COLUMNS = {"documents": "doc_id", "sentences": "sent_id", "alignments": "bead_id", TRANSLATION: "bead_id",
               "gold": "bead_id"}
 # documents and sentences always; the others in whichever the corpus has
-DAMAGEABLE = ["documents", "sentences"] + [c for c in ("alignments", "translation", "gold")
-                                          if (SOURCE / c / "train.parquet").is_file()]
+DAMAGEABLE = ["documents", "sentences"] + [c for c in ("alignments", TRANSLATION, "gold")
+                                          if (SOURCE / layout.data_file(c)).is_file()]
 
 
 @pytest.mark.parametrize("config", DAMAGEABLE)
 def test_duplicated_id_is_caught(corpus: Path, config: str):
     column = ID_COLUMNS[config]
-    path = corpus / config / "train.parquet"
+    rel = layout.data_file(config)
+    path = corpus / rel
     rows, schema = read_rows(path)
     rows.append(dict(rows[0]))
     write_rows(path, rows, schema)
     write_manifest(corpus)
     problems = verify(corpus)
     assert any(
-        p.file == f"{config}/train.parquet" and p.row == len(rows) - 1
-        and f"duplicate {column} {rows[0][column]!r} (first at {config}/train.parquet row 0)" in p.reason
+        p.file == rel and p.row == len(rows) - 1
+        and f"duplicate {column} {rows[0][column]!r} (first at {rel} row 0)" in p.reason
         for p in problems
     ), problems
 
@@ -248,14 +251,15 @@ def test_edited_raw_text_is_caught(corpus: Path):
 
 def _bead_config(corpus: Path) -> str:
     for name in ("alignments", "gold"):
-        if (corpus / name / "train.parquet").is_file():
+        if (corpus / layout.data_file(name)).is_file():
             return name
     pytest.fail("the corpus has neither alignments nor gold")
 
 
 def test_sentence_in_no_bead_and_in_two_beads_is_caught(corpus: Path):
     name = _bead_config(corpus)
-    path = corpus / name / "train.parquet"
+    rel = layout.data_file(name)
+    path = corpus / rel
     rows, schema = read_rows(path)
     i = next(k for k, r in enumerate(rows) if r["src_ids"])
     lost = rows[i]["src_ids"].pop()
@@ -267,13 +271,13 @@ def test_sentence_in_no_bead_and_in_two_beads_is_caught(corpus: Path):
     write_manifest(corpus)
     problems = verify(corpus)
     assert has(problems, "sentences/train.parquet", f"sentence {lost} is in no bead of {name}"), problems
-    assert has(problems, f"{name}/train.parquet", f"sentence {twice} is in 2 beads of {name}")
-    assert has(problems, f"{name}/train.parquet", "does not match", row=i)  # the bead shape no longer fits
-    assert has(problems, f"{name}/train.parquet", "src_text is not its sentences' text", row=i)
+    assert has(problems, rel, f"sentence {twice} is in 2 beads of {name}")
+    assert has(problems, rel, "does not match", row=i)  # the bead shape no longer fits
+    assert has(problems, rel, "src_text is not its sentences' text", row=i)
 
 
 def test_translation_out_of_step_with_alignments_is_caught(corpus: Path):
-    path = corpus / "translation" / "train.parquet"
+    path = corpus / layout.data_file(TRANSLATION)
     assert path.is_file(), "the corpus has no translation config"
     rows, schema = read_rows(path)
     lang = sorted(k for k, v in rows[0]["translation"].items() if v)[0]
@@ -282,12 +286,12 @@ def test_translation_out_of_step_with_alignments_is_caught(corpus: Path):
     write_rows(path, rows, schema)
     write_manifest(corpus)
     problems = verify(corpus)
-    assert has(problems, "translation/train.parquet", f"translation[{lang!r}] differs", row=0), problems
-    assert has(problems, "translation/train.parquet", "'xx-yy:nowhere' does not resolve", row=1)
+    assert has(problems, layout.data_file(TRANSLATION), f"translation[{lang!r}] differs", row=0), problems
+    assert has(problems, layout.data_file(TRANSLATION), "'xx-yy:nowhere' does not resolve", row=1)
 
 
 def test_translation_row_missing_is_caught(corpus: Path):
-    path = corpus / "translation" / "train.parquet"
+    path = corpus / layout.data_file(TRANSLATION)
     assert path.is_file(), "the corpus has no translation config"
     rows, schema = read_rows(path)
     dropped = rows.pop(len(rows) // 2)
@@ -295,7 +299,7 @@ def test_translation_row_missing_is_caught(corpus: Path):
     write_manifest(corpus)
     problems = verify(corpus)
     assert has(problems, "alignments/train.parquet", f"bead {dropped['bead_id']} has sentences on both sides",
-               "no row in translation"), problems
+               f"no row in {TRANSLATION}"), problems
 
 
 def test_foreign_span_outside_its_sentence_is_caught(corpus: Path):
@@ -399,7 +403,7 @@ WATCHED = {
     "sentences": ("sent_id", "doc_id", "position", "text", "lang"),
     "alignments": ("bead_id", "src_ids", "tgt_ids", "src_text", "bead", "src_doc", "pair"),
     "gold": ("bead_id", "src_ids", "tgt_ids", "tgt_text", "bead", "tgt_doc"),
-    "translation": ("bead_id", "src_ids", "pair"),
+    TRANSLATION: ("bead_id", "src_ids", "pair", "translation"),
 }
 
 
@@ -420,16 +424,16 @@ def replacement(value, kind: pa.DataType):
 
 @functools.lru_cache(maxsize=None)
 def source_rows(config: str) -> list[dict]:
-    return pq.read_table(SOURCE / config / "train.parquet").to_pylist()
+    return pq.read_table(SOURCE / layout.data_file(config)).to_pylist()
 
 
 @st.composite
 def damage(draw):
-    names = [c for c in WATCHED if (SOURCE / c / "train.parquet").is_file()]
+    names = [c for c in WATCHED if (SOURCE / layout.data_file(c)).is_file()]
     config = draw(st.sampled_from(names))
     rows = source_rows(config)
     row = draw(st.integers(0, len(rows) - 1))
-    schema = pq.read_schema(SOURCE / config / "train.parquet")
+    schema = pq.read_schema(SOURCE / layout.data_file(config))
     column = draw(st.sampled_from(schema.names))
     new = draw(replacement(rows[row][column], schema.field(column).type))
     return config, row, column, new
@@ -444,13 +448,13 @@ def test_random_damage_never_crashes_verify_and_watched_columns_are_caught(spec,
     config, row, column, new = spec
     corpus = tmp_path_factory.mktemp("damaged") / "corpus"
     shutil.copytree(source, corpus)
-    path = corpus / config / "train.parquet"
+    path = corpus / layout.data_file(config)
     rows, schema = read_rows(path)
     if rows[row][column] == new:
         return
     rows[row][column] = new
     write_rows(path, rows, schema)
-    assert has(verify(corpus), f"{config}/train.parquet", "SHA-256 mismatch")
+    assert has(verify(corpus), layout.data_file(config), "SHA-256 mismatch")
     write_manifest(corpus)
     problems = verify(corpus)  # must not raise, whatever the damage
     if column in WATCHED[config]:
@@ -486,3 +490,58 @@ def test_card_build_versions_are_compared_with_the_lock_file(corpus: Path, capsy
     assert run_cli("verify", [str(corpus)]) == 1
     assert f"{lock}: line {index + 1}: pins " in capsys.readouterr().err
     assert run_cli("verify", [str(corpus), "--lock", str(corpus / "nope.lock")]) == 2
+
+
+# --------------------------------------------------------------------------- what a release must hold
+
+
+@pytest.mark.parametrize("key,value", [("license", "mit"), ("pretty_name", "something else")])
+def test_edited_card_field_is_caught_by_the_checksums(corpus: Path, key: str, value: str):
+    card = DatasetCard.load(corpus / "README.md")
+    setattr(card.data, key, value)
+    card.save(corpus / "README.md")
+    assert has(verify(corpus), "README.md", "SHA-256 mismatch")
+
+
+def test_every_published_file_is_in_sha256sums(corpus: Path):
+    listed = {line.split("  ", 1)[1] for line in (corpus / "SHA256SUMS").read_text().splitlines()}
+    on_disk = {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert listed == on_disk
+    assert {"README.md", "CHANGELOG.md", "DATASHEET.md", "TERMS.md"} <= listed
+
+
+def test_symlink_listed_in_sha256sums_is_caught_and_not_published(corpus: Path, tmp_path: Path, capsys):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not part of the corpus\n")
+    (corpus / "notes.txt").symlink_to(outside)
+    write_manifest(corpus)  # the symlink now has a valid-looking entry
+    assert has(verify(corpus), "notes.txt", "is a symlink")
+    assert run_cli("publish", ["--repo-id", "org/name", "--dry-run", "--corpus", str(corpus)]) == 2
+    assert "notes.txt: is a symlink" in capsys.readouterr().err
+
+
+def test_changed_data_under_the_old_version_is_caught(corpus: Path):
+    """Rows edited and SHA256SUMS rewritten: the card's release record no longer describes the data."""
+    path = corpus / "sentences" / "train.parquet"
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("lang_confidence")
+    column = pa.array([0.5] * table.num_rows, pa.float64())
+    pq.write_table(table.set_column(index, table.schema.field(index), column), path)
+    write_manifest(corpus)
+    assert has(verify(corpus), "README.md", "release record for 'sentences' does not match the data")
+
+
+def test_release_record_with_the_wrong_bump_is_caught(corpus: Path):
+    """The card names its previous release and that release's digests: the
+    version must be the bump RELEASING.md calls for after it."""
+    card = DatasetCard.load(corpus / "README.md")
+    record = card.data.to_dict()["release"]
+    version = card.data.corpus_version
+    major = int(version.split(".")[0])
+    previous = f"{major}.0.0" if version != f"{major}.0.0" else f"{major - 1}.2.0"
+    changed = {**record["configs"], "sentences": {**record["configs"]["sentences"], "data": "0" * 64}}
+    card.data.release = {**record, "previous": previous, "previous_configs": changed}  # only data changed since
+    card.save(corpus / "README.md")
+    write_manifest(corpus)
+    minor = release.bump(previous, "data")
+    assert has(verify(corpus), "README.md", f"a data change after {previous} must be released as {minor}, not {version}")

@@ -58,15 +58,15 @@ def parse_beads(text: str | Sequence[str] | None) -> tuple[str, ...] | None:
 
 
 def _read_config(root: Path, config: str):
-    import polars as pl
+    """One config as a polars frame, checked against SHA256SUMS (`diglot.load`)."""
+    from diglot.load import load
 
-    files = sorted((root / config).glob("*.parquet"))
-    if not files:
-        raise DiglotError(f"{root / config}: no Parquet files for config {config!r}; is {root} a built corpus?")
     try:
-        return pl.read_parquet(files)
-    except Exception as err:  # polars raises its own ComputeError / OSError kinds
-        raise DiglotError(f"{files[0]}: cannot be read as Parquet: {err}") from err
+        return load(config, backend="polars", path=root)
+    except DiglotError:
+        raise
+    except Exception as err:  # polars / pyarrow raise their own kinds for a damaged file
+        raise DiglotError(f"{root / config}: cannot be read as Parquet: {err}") from err
 
 
 def select(

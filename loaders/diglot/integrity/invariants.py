@@ -213,6 +213,10 @@ def _check_beads(beads: Table, docs: Table, sents: Table, report: Report) -> Non
         pl.col("sent_text").is_null().any().alias("unresolved"))
     report.rows(joined.filter(~pl.col("unresolved") & pl.col("bead_text").fill_null("").ne(pl.col("joined"))),
                 lambda r: f"{r['side']}_text is not its sentences' text joined by one space")
+    for side in ("src", "tgt"):  # no sentence on this side: no text either
+        empty = frame.filter((pl.col(f"{side}_ids").list.len().fill_null(0) == 0)
+                             & (pl.col(f"{side}_text").fill_null("") != ""))
+        report.rows(empty, f"{side}_text is not its sentences' text joined by one space")
 
     # each sentence of both documents of a pair is in exactly one bead
     placed = members.filter(pl.col("sent_doc").is_not_null()).group_by("src_doc", "tgt_doc", "side", "sent_id") \
