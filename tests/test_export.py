@@ -16,6 +16,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from diglot import layout
+from diglot.integrity import write_manifest
+
 import diglot
 
 SOURCE = diglot.corpus_dir()
@@ -43,7 +46,7 @@ def expected_rows(root: Path, config: str = "alignments", *, min_score=None, bea
     """The beads an export must contain, chosen here independently of diglot.export."""
     lang = {r["doc_id"]: r["lang"] for r in pq.read_table(root / "documents" / "train.parquet").to_pylist()}
     out = []
-    for r in pq.read_table(root / config / "train.parquet").to_pylist():
+    for r in pq.read_table(root / layout.data_file(config)).to_pylist():
         if not r["src_ids"] or not r["tgt_ids"] or not r["src_text"].strip() or not r["tgt_text"].strip():
             continue
         if min_score is not None and (r["score"] is None or r["score"] < min_score):
@@ -163,6 +166,7 @@ def _plant_awkward_text(corpus: Path) -> dict:
     rows[i]["src_text"] = 'a\tb "quoted" <tag> & \u2028line\nbreak\r\nthen\x85next\u2029end'
     rows[i]["tgt_text"] = "x, 'y'; z\n\nw\ttab \\ backslash ]]> done"
     pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    write_manifest(path.parents[1])  # as a build would, so that the export reads the edited rows
     return rows[i]
 
 
@@ -204,6 +208,7 @@ def test_tmx_refuses_characters_xml_cannot_carry(corpus: Path, tmp_path: Path, c
     i = next(k for k, r in enumerate(rows) if r["src_ids"] and r["tgt_ids"])
     rows[i]["tgt_text"] = "bell\x07"
     pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    write_manifest(path.parents[1])  # as a build would, so that the export reads the edited rows
     assert run_cli(["--format", "tmx", "--out", str(tmp_path / "out"), "--corpus", str(corpus)]) == 2
     err = capsys.readouterr().err
     assert f"bead {rows[i]['bead_id']}" in err and "U+0007" in err
@@ -255,7 +260,7 @@ def test_reversed_pair_swaps_sides(corpus: Path, tmp_path: Path):
 
 
 def test_gold_config(corpus: Path, tmp_path: Path):
-    if not (corpus / "gold" / "train.parquet").is_file():
+    if not (corpus / "gold" / "test.parquet").is_file():
         assert run_cli(["--format", "jsonl", "--out", str(tmp_path / "o"), "--corpus", str(corpus),
                         "--config", "gold"]) == 2
         return
@@ -334,6 +339,7 @@ def test_any_text_round_trips_or_is_refused(src: str, tgt: str, tmp_path_factory
     i = next(k for k, r in enumerate(rows) if r["src_ids"] and r["tgt_ids"])
     rows[i]["src_text"], rows[i]["tgt_text"] = src, tgt
     pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    write_manifest(path.parents[1])  # as a build would, so that the export reads the edited rows
     pair = rows[i]["pair"]
     want = expected_rows(root, pair=pair)
     exported = bool(src.strip() and tgt.strip())

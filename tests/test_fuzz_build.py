@@ -34,6 +34,10 @@ from diglot.pipeline import build
 SOURCE = diglot.corpus_dir()
 EMBEDDER = "lexical"
 VERSION = "1.0.0"
+# The previous corpus stands in for one a failed build must keep; the fuzzed
+# data is unrelated to it, so it is not the release to compare with (the
+# release rules have their own tests in test_build_safety.py).
+NO_PREVIOUS_RELEASE = Path("/nonexistent/no-previous-release")
 
 # language -> letters to make words of (a slice of its script)
 ALPHABETS = {
@@ -209,6 +213,8 @@ def write_seed_folder(spec: SeedFolder, folder: Path) -> None:
     changelog_version = "0.9.0" if spec.changelog_fault else VERSION
     (folder / "CHANGELOG.md").write_text(f"# Changelog\n\n## [{changelog_version}] - 2026-11-23\n\n- fuzzed\n",
                                          encoding="utf-8")
+    (folder / "TERMS.md").write_text("# Terms\n\nfuzzed text, no terms\n", encoding="utf-8")
+    (folder.parent / "DATASHEET.md").write_text("# Datasheet\n\nfuzzed\n", encoding="utf-8")
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -242,7 +248,7 @@ def check_build(spec: SeedFolder, previous: Path) -> str:
         before = tree(out)
         must_fail_on = expected_failure(spec)
         try:
-            build(seeds, out, embedder=EMBEDDER)
+            build(seeds, out, embedder=EMBEDDER, previous_from=NO_PREVIOUS_RELEASE)
         except DiglotError as err:
             message = str(err)
             named = [p.name for p in seeds.iterdir()] + [d.file for d in spec.docs]
@@ -313,14 +319,14 @@ def test_build_interrupted_while_writing_leaves_previous_corpus(failure, previou
         written.extend(sorted(p.relative_to(root).as_posix() for p in Path(root).rglob("*.parquet")))
         raise failure
 
-    monkeypatch.setattr(corpus_writer, "write_checksums", fail_after_data)
+    monkeypatch.setattr(corpus_writer.checksums, "write_manifest", fail_after_data)
     seeds = tmp_path / "seeds"
     write_seed_folder(SeedFolder([_doc(), _doc("bn", index=1)]), seeds)
     out = tmp_path / "out" / "corpus"
     shutil.copytree(previous, out)
     before = tree(out)
     with pytest.raises(type(failure)):
-        build(seeds, out, embedder=EMBEDDER)
+        build(seeds, out, embedder=EMBEDDER, previous_from=NO_PREVIOUS_RELEASE)
     assert written, "the build failed before writing any data: the test proves nothing"
     assert tree(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["corpus"]

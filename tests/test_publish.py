@@ -120,8 +120,11 @@ def test_bump_and_tag_refuse_non_semver():
 
 
 def set_version(root: Path, version: str, note: str) -> None:
-    """Release `root` as `version`: card, documents rows, CHANGELOG, manifest."""
+    """Release `root` as `version`, as `diglot build` would: card (with its
+    release record), documents rows, CHANGELOG, manifest."""
     card = DatasetCard.load(root / "README.md")
+    card.data.release = {"previous": card.data.corpus_version, "previous_configs": card.data.release["configs"],
+                         "configs": release.folder_fingerprint(root)}
     card.data.corpus_version = version
     card.save(root / "README.md")
     path = root / "documents" / "train.parquet"

@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 import pyarrow.parquet as pq
 import pytest
 
+from diglot.integrity import write_manifest
+
 from diglot.errors import DiglotError
 from diglot.view import render_html
 from diglot.view.sample import write_sample_corpus
@@ -147,6 +149,7 @@ def test_order_does_not_depend_on_file_order(corpus, tmp_path, dom):
     write_sample_corpus(shuffled)
     rows = table(corpus, "alignments")[::-1]
     pq.write_table(pa.Table.from_pylist(rows, schema=schema.ALIGNMENTS), next((shuffled / "alignments").glob("*.parquet")))
+    write_manifest(shuffled)
     again = parse(render_html(shuffled))
     assert [r.attrs["data-bead-id"] for r in rows_of(again)] == [r.attrs["data-bead-id"] for r in rows_of(dom)]
 
@@ -277,6 +280,7 @@ def test_rtl_script_sets_dir(tmp_path):
         if d["lang"] == "bn":
             d["script"] = "Arab"
     pq.write_table(pa.Table.from_pylist(docs, schema=schema.DOCUMENTS), next((root / "documents").glob("*.parquet")))
+    write_manifest(root)
     dom = parse(render_html(root))
     assert {c.attrs["dir"] for c in dom.find_all("td", cls="tgt")} == {"rtl"}
     assert {c.attrs["dir"] for c in dom.find_all("td", cls="src")} == {"ltr"}
@@ -293,9 +297,11 @@ def test_hostile_text_is_escaped(tmp_path):
     docs[1]["removed"][0]["reason"] = evil
     docs[0]["title"] = evil
     pq.write_table(pa.Table.from_pylist(docs, schema=schema.DOCUMENTS), next((root / "documents").glob("*.parquet")))
+    write_manifest(root)
     beads = table(root, "alignments")
     beads[0]["bead"] = evil
     pq.write_table(pa.Table.from_pylist(beads, schema=schema.ALIGNMENTS), next((root / "alignments").glob("*.parquet")))
+    write_manifest(root)
     page = render_html(root)
     dom = parse(page)
     assert len(dom.find_all("script")) == 1 and not dom.find_all("img")

@@ -87,6 +87,8 @@ def _expected_rows(root: Path, config: str) -> int | None:
     """The row count the card's dataset_info records for `config` (the card is checksummed)."""
     from huggingface_hub import DatasetCard
 
+    if not (root / layout.CARD).is_file():
+        return None
     for info in DatasetCard.load(root / layout.CARD).data.to_dict().get("dataset_info") or []:
         if isinstance(info, dict) and info.get("config_name") == config:
             return sum(split.get("num_examples", 0) for split in info.get("splits") or [])
@@ -111,7 +113,7 @@ def load(config: str = layout.DEFAULT_CONFIG, *, backend: Literal["datasets", "p
     root = located.path
     log.info("diglot.load: %s", located.describe())
     files = config_files(root, config)
-    checksums.check_files(root, [layout.CARD, *files])
+    checksums.check_files(root, [*([layout.CARD] if (root / layout.CARD).is_file() else []), *files])
     import pyarrow.parquet as pq
 
     table = pq.read_table([root / f for f in files]) if len(files) > 1 else pq.read_table(root / files[0])

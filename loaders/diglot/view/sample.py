@@ -202,10 +202,13 @@ def sample_tables() -> dict[str, pa.Table]:
 
 
 def write_sample_corpus(root, configs=("documents", "sentences", "alignments", "gold")) -> Path:
-    """Write the sample corpus as `<root>/<config>/train-00000-of-00001.parquet`."""
+    """Write the sample corpus as `<root>/<config>/train-00000-of-00001.parquet`, with its SHA256SUMS."""
+    from diglot.integrity import write_manifest
+
     root = Path(root)
     tables = sample_tables()
     for config in configs:
         (root / config).mkdir(parents=True, exist_ok=True)
         pq.write_table(tables[config], root / config / "train-00000-of-00001.parquet")
+    write_manifest(root)
     return root
