@@ -86,7 +86,7 @@ CORPUS = REPO / "corpus"
 
 
 def corpus_seed_available() -> bool:
-    return (CORPUS / "sentences" / "train.parquet").exists() and (CORPUS / "gold" / "train.parquet").exists()
+    return (CORPUS / "sentences" / "train.parquet").exists() and (CORPUS / "gold" / "test.parquet").exists()
 
 
 def corpus_seed_pair() -> Doc:
@@ -99,7 +99,7 @@ def corpus_seed_pair() -> Doc:
     import pyarrow.parquet as pq
 
     sents = pq.read_table(CORPUS / "sentences" / "train.parquet", columns=["sent_id", "doc_id", "position", "text"]).to_pylist()
-    gold_rows = pq.read_table(CORPUS / "gold" / "train.parquet", columns=["src_doc", "tgt_doc", "src_ids", "tgt_ids"]).to_pylist()
+    gold_rows = pq.read_table(CORPUS / "gold" / "test.parquet", columns=["src_doc", "tgt_doc", "src_ids", "tgt_ids"]).to_pylist()
     pair = next((r["src_doc"], r["tgt_doc"]) for r in gold_rows)
     by_doc: dict[str, list] = {}
     for r in sents:

@@ -22,7 +22,6 @@ from diglot import layout
 from diglot.errors import CorpusError
 
 log = logging.getLogger("diglot")
-CONFIGS = layout.FIXED_CONFIGS
 ENV = "DIGLOT_CORPUS"
 
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from diglot import layout
 from diglot.errors import DiglotError
 
 FORMATS = ("moses", "tmx", "jsonl", "tsv")
-BEAD_CONFIGS = ("alignments", "gold")
+BEAD_CONFIGS = layout.BEAD_CONFIGS
 _BEAD = re.compile(r"^(\d+)-(\d+)$")
 
 

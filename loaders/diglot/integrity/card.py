@@ -68,7 +68,7 @@ def _check_hub_values(data: dict[str, Any], report: Report) -> None:
         for value in [given] if isinstance(given, str) else (given or []):
             if value not in values and not (key == "source_datasets" and str(value).startswith("extended|")):
                 report.add(CARD, f"{key}: {value!r} is not a value the Hub accepts ({', '.join(values)})", "card")
-    if len(data.get("language") or []) == 2 and data.get("multilinguality") not in (None, "translation"):
+    if len(data.get("language") or []) >= 2 and data.get("multilinguality") not in (None, "translation"):
         report.add(CARD, f"multilinguality is {data['multilinguality']!r}; a parallel corpus is 'translation'", "card")
 
 
