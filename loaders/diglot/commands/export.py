@@ -23,7 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
     parser.add_argument("--out", required=True, type=Path,
-                        help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>")
+                        help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>; "
+                             "'-': stdout (one file's worth: not moses, one pair)")
     parser.add_argument("--min-score", type=_score, default=None, metavar="S",
                         help="keep beads scoring at least S (in [0, 1])")
     parser.add_argument("--bead", default=None, metavar="SHAPES",
@@ -41,8 +42,29 @@ def run(args: argparse.Namespace) -> int:
 
     if args.corpus is not None and not args.corpus.is_dir():
         raise DiglotError(f"{args.corpus}: no such corpus folder")
+    if str(args.out) == "-":
+        return _to_stdout(args)
     written = export(args.format, args.out, root=args.corpus, config=args.config,
                      min_score=args.min_score, beads=args.bead, pair=args.pair)
     for path in written:
         print(path)
+    return 0
+
+
+def _to_stdout(args: argparse.Namespace) -> int:
+    """Export into a scratch folder, then copy the one file written to stdout."""
+    import tempfile
+
+    from diglot.export import export
+    from diglot.textio import open_output
+
+    with tempfile.TemporaryDirectory() as scratch:
+        written = export(args.format, scratch, root=args.corpus, config=args.config,
+                         min_score=args.min_score, beads=args.bead, pair=args.pair)
+        if len(written) > 1:
+            raise DiglotError(f"--out -: this export is {len(written)} files "
+                              f"({', '.join(p.name for p in written)}); stdout holds one: give a folder"
+                              + ("" if args.format == "moses" else ", or one --pair"))
+        with open_output("-") as stream:
+            stream.write(written[0].read_text(encoding="utf-8"))
     return 0
