@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+import conftest
 from huggingface_hub import DatasetCard
 
 import diglot
@@ -32,10 +33,7 @@ REAL_HFAPI = huggingface_hub.HfApi
 
 
 def run_cli(argv: list[str]) -> int:
-    """`diglot publish ...` through the real entry point (UserError -> exit 2)."""
-    from diglot.cli import main
-
-    return main(["publish", *argv])
+    return conftest.run_cli("publish", *argv)
 
 
 class RecordingApi:
@@ -80,14 +78,6 @@ def no_network(monkeypatch):
     RecordingApi.calls = []
     RecordingApi.existing_tags = []
     monkeypatch.setattr(huggingface_hub, "HfApi", RecordingApi)
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    assert (SOURCE / "README.md").is_file(), f"no built corpus at {SOURCE}"
-    copy = tmp_path / "corpus"
-    shutil.copytree(SOURCE, copy)
-    return copy
 
 
 def card_version(root: Path) -> str:

@@ -90,9 +90,11 @@ def explain(err: BaseException) -> tuple[str, int] | None:
     if isinstance(err, DiglotError):
         return _one_line(str(err)), 1 if isinstance(err, CorpusError) else 2
     if isinstance(err, _hub_errors()):
-        return _one_line(f"{_url(err)}cannot reach the Hub ({err}); nothing was published"), 1
+        return _one_line(f"{_url(err)}the Hub request failed: {err}"), 1
     if isinstance(err, OSError):
         names = " -> ".join(str(n) for n in (err.filename, err.filename2) if n is not None)
+        if not names and err.errno is None:  # an error that only borrows the type (huggingface_hub's offline mode)
+            return _one_line(str(err)), 1
         # The only stream written without a name is stdout (files go through diglot.textio).
         return _one_line(f"{names or '<stdout>'}: {err.strerror or err}"), 2
     if isinstance(err, UnicodeDecodeError):  # a reader that bypassed diglot.textio.decode

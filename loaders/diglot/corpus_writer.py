@@ -17,6 +17,7 @@ from diglot import schema
 from diglot.errors import SeedError
 from diglot.manifest import Manifest
 from diglot.records import BeadRecord, DocumentRecord
+from diglot.textio import read_text
 
 DATA_FILE = "train.parquet"
 CHECKSUMS = "SHA256SUMS"
@@ -40,7 +41,7 @@ def read_gold(seeds_dir: Path, manifest: Manifest, docs: list[DocumentRecord]) -
             raise SeedError(manifest.path, f"[[gold]] {table!r}: unknown document or missing file")
         seen_src: list[int] = []
         seen_tgt: list[int] = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for n, line in enumerate(read_text(path).splitlines(), 1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue

@@ -44,6 +44,7 @@ import pyarrow.parquet as pq
 from diglot import schema as _schema
 from diglot.integrity import checksums
 from diglot.load import CONFIGS
+from diglot.textio import read_text
 
 CARD = "README.md"
 CHANGELOG = "CHANGELOG.md"
@@ -712,7 +713,7 @@ def canonical_name(name: str) -> str:
 def read_lock(path: Path) -> dict[str, tuple[str, int]]:
     """name -> (version, line) for every `name==version` line of a pip lock file."""
     pins = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         match = _PIN.match(line)
         if match:
             pins[canonical_name(match[1])] = (match[2], number)
