@@ -38,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "  vecalign  one bead a line, '[src ids]:[tgt ids]:cost' (0-based), as Vecalign prints it;\n"
         "            cost = 1 - score, and 0 for an insertion or deletion, as in Vecalign\n"
         "  tsv       src ids, tgt ids, score, monotonic, src text, tgt text (ids comma-separated)\n"
-        "  jsonl     one JSON object a line: src, tgt, score, monotonic\n"
+        "  jsonl     one JSON object a line: src, tgt, score (and confidence, once beads carry it), monotonic\n"
         "\n"
         "--jobs FILE: one document pair a line, 'SRC TGT OUT [SRC_SENTENCES TGT_SENTENCES]'\n"
         "  (shell quoting for names with spaces; '#' starts a comment), aligned with one embedder\n"
