@@ -43,8 +43,6 @@ EXAMPLES = {
             "diglot view --pair it-bn --out - > view.html",
 }
 
-RuntimeErrors = tuple[type[BaseException], ...]
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error in one line (the usage itself is one --help away)."""
@@ -76,7 +74,7 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-def _hub_errors() -> RuntimeErrors:
+def _hub_errors() -> tuple[type[BaseException], ...]:
     """The Hub client's transport errors, once it has been loaded (only publish talks to the network)."""
     if "huggingface_hub" not in sys.modules:
         return ()

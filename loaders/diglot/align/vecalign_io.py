@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from diglot.errors import DiglotError
-from diglot.textio import display_name, read_text
+from diglot.textio import display_name, read_text, split_lines
 
 
 def format_bead(src: Sequence[int], tgt: Sequence[int], cost: float | None = None) -> str:
@@ -49,10 +49,7 @@ def overlap_windows(lines: Sequence[str], max_size: int) -> list[str]:
 
 
 def read_embeddings(text_path: str | Path, emb_path: str | Path) -> tuple[dict[str, int], np.ndarray]:
-    try:
-        texts = Path(text_path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DiglotError(f"{text_path}: cannot read overlaps file ({err})") from None
+    texts = split_lines(read_text(text_path))
     index: dict[str, int] = {}
     for i, t in enumerate(texts):
         index.setdefault(t.strip(), i)
