@@ -53,8 +53,10 @@ def read_only_dir(tmp_path):
     folder = tmp_path / "read-only"
     folder.mkdir()
     folder.chmod(0o555)
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    if os.geteuid() == 0:  # root writes through permissions: use the immutable flag (chattr, e2fsprogs)
+        made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        if made.returncode:
+            pytest.fail(f"as root, a read-only folder needs `chattr +i`, which failed: {made.stderr.strip()}")
     probe = folder / "probe"
     try:
         probe.mkdir()
