@@ -1,4 +1,5 @@
-"""Shared fixtures: a private copy of the seeds, the committed corpus, and Text+Berg dev."""
+"""Shared fixtures and helpers: the seeds, the built corpus and Text+Berg dev (each as a
+private copy or read-only), unit vectors, and the `diglot` command run in-process."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,6 +64,37 @@ def copy_seeds(parent: Path) -> Path:
     shutil.copytree(SEEDS, dest)
     shutil.copy(REPO / "DATASHEET.md", parent / "DATASHEET.md")
     return dest
+
+
+def run_cli(*argv: str | Path) -> int:
+    """`diglot ARGV...` through the real entry point; returns the exit code it would exit with."""
+    from diglot.cli import main
+
+    return main([str(a) for a in argv])
+
+
+def unit(rows) -> np.ndarray:
+    """Rows scaled to length 1, as float32 (sentence vectors)."""
+    rows = np.asarray(rows, dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=-1, keepdims=True)
+
+
+def random_unit(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    """n random directions in d dimensions."""
+    return unit(rng.standard_normal((n, d)))
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """A private copy of the built corpus that `diglot.load()` reads (corpus/ itself is never touched)."""
+    import diglot
+
+    source = diglot.corpus_dir()
+    if not (source / "README.md").is_file():
+        pytest.fail(f"no built corpus at {source}: run `make corpus`")
+    copy = tmp_path / "corpus"
+    shutil.copytree(source, copy)
+    return copy
 
 
 @pytest.fixture

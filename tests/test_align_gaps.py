@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import random_unit as _unit
 
 from diglot.align import DEFAULT_PARAMS, align, with_params
 from diglot.align.dp import Level, Params, Search, bead_types
@@ -14,11 +15,6 @@ from diglot.align.dp import Level, Params, Search, bead_types
 
 def _full_band(n: int, m: int):
     return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
-
-
-def _unit(rng, n, d):
-    v = rng.standard_normal((n, d)).astype(np.float32)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
 def _search(n, m, seed, gap_ext, max_size=2):

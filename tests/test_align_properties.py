@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from conftest import random_unit as _unit
 
 from diglot.align import Bead, align
 from diglot.align.dp import align_vectors
@@ -39,11 +40,6 @@ def _check_partition(beads: list[Bead], n: int, m: int, max_size: int) -> None:
             last[side] = ids[-1]
         if not one_sided:
             container = b
-
-
-def _unit(rng, n, d):
-    v = rng.standard_normal((n, d)).astype(np.float32)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import unit as _unit
 
 from diglot.align import align
 from diglot.align.dp import Bead
 from diglot.align.prune import bead_similarity, detach_weak
-
-
-def _unit(rows):
-    rows = np.asarray(rows, dtype=np.float32)
-    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
 def test_unrelated_edge_sentences_are_detached():

@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import unit as _unit
 
 from diglot.align import Bead, align
 from diglot.align.moved import split_swaps
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
 
 
 class _Vectors:

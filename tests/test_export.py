@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import conftest
 
 from diglot import layout
 from diglot.integrity import write_manifest
@@ -28,18 +29,7 @@ LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def run_cli(argv: list[str]) -> int:
-    """`diglot export ...` through the real entry point (UserError -> exit 2)."""
-    from diglot.cli import main
-
-    return main(["export", *argv])
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    assert (SOURCE / "alignments" / "train.parquet").is_file(), f"no alignments config in {SOURCE}"
-    copy = tmp_path / "corpus"
-    shutil.copytree(SOURCE, copy)
-    return copy
+    return conftest.run_cli("export", *argv)
 
 
 def expected_rows(root: Path, config: str = "alignments", *, min_score=None, beads=None, pair=None) -> list[dict]:

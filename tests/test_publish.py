@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+import conftest
 from huggingface_hub import DatasetCard
 
 import diglot
@@ -32,10 +33,7 @@ REAL_HFAPI = huggingface_hub.HfApi
 
 
 def run_cli(argv: list[str]) -> int:
-    """`diglot publish ...` through the real entry point (UserError -> exit 2)."""
-    from diglot.cli import main
-
-    return main(["publish", *argv])
+    return conftest.run_cli("publish", *argv)
 
 
 class RecordingApi:
@@ -80,14 +78,6 @@ def no_network(monkeypatch):
     RecordingApi.calls = []
     RecordingApi.existing_tags = []
     monkeypatch.setattr(huggingface_hub, "HfApi", RecordingApi)
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    assert (SOURCE / "README.md").is_file(), f"no built corpus at {SOURCE}"
-    copy = tmp_path / "corpus"
-    shutil.copytree(SOURCE, copy)
-    return copy
 
 
 def card_version(root: Path) -> str:
@@ -251,7 +241,7 @@ def test_refuses_a_corpus_that_fails_verify(corpus: Path, capsys, dry_run: bool)
     data[len(data) // 3] ^= 0x40
     path.write_bytes(bytes(data))
     argv = ["--repo-id", "org/name", "--corpus", str(corpus)] + (["--dry-run"] if dry_run else [])
-    assert run_cli(argv) == 2
+    assert run_cli(argv) == 1  # a failed check, as `diglot verify` exits
     err = capsys.readouterr().err
     assert "refusing to publish a corpus that fails verify" in err
     assert "sentences/train.parquet: SHA-256 mismatch" in err
@@ -283,7 +273,7 @@ def test_refuses_a_card_that_disagrees_with_the_lock(corpus: Path, capsys):
     name = sorted(k for k, v in build.items() if k not in ("diglot", "diglot_version") and v != "not installed")[0]
     lock = corpus.parent / "requirements.lock"
     lock.write_text(f"{name}==0.0.1\n")
-    assert run_cli(["--repo-id", "org/name", "--dry-run", "--corpus", str(corpus)]) == 2
+    assert run_cli(["--repo-id", "org/name", "--dry-run", "--corpus", str(corpus)]) == 1  # a failed check
     err = capsys.readouterr().err
     assert "fails verify" in err and f"pins {name}==0.0.1" in err
     assert RecordingApi.calls == []

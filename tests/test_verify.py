@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import conftest
 from huggingface_hub import DatasetCard
 
 import diglot
@@ -30,10 +31,7 @@ TRANSLATION = "translation-it-bn"
 
 
 def run_cli(name: str, argv: list[str]) -> int:
-    """`diglot <name> ...` through the real entry point (UserError -> exit 2)."""
-    from diglot.cli import main
-
-    return main([name, *argv])
+    return conftest.run_cli(name, *argv)
 
 
 def read_rows(path: Path) -> tuple[list[dict], pa.Schema]:
@@ -64,13 +62,6 @@ def tree_digest(root: Path) -> dict[str, str]:
 def source() -> Path:
     assert (SOURCE / "README.md").is_file(), f"no built corpus at {SOURCE}: run `diglot build` first"
     return SOURCE
-
-
-@pytest.fixture
-def corpus(source: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "corpus"
-    shutil.copytree(source, copy)
-    return copy
 
 
 def configs(root: Path) -> list[str]:

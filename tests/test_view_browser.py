@@ -15,7 +15,7 @@ import pytest
 from diglot.load import corpus_dir
 from diglot.view import render_html
 from diglot.view.browser import launch, missing
-from diglot.view.sample import write_sample_corpus
+from sample_corpus import write_sample_corpus
 
 
 def _has_alignments(root: Path) -> bool:

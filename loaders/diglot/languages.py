@@ -57,3 +57,16 @@ def iso639_3(bcp47: str) -> str:
 def flores_code(bcp47: str, script: str) -> str:
     """FLORES+ style code, e.g. ("it", "Latn") -> "ita_Latn"."""
     return f"{iso639_3(bcp47)}_{script}"
+
+
+ACCEPTED_TAGS = "a BCP-47 tag: a registered language subtag (ISO 639-1 de, or ISO 639-3 gsw), " \
+                "optionally with script and region, as in pt-BR, sr-Latn, zh-Hant-TW"
+
+
+def standard_tag(code: str) -> str:
+    """`code` as a standard BCP-47 tag (DE_ch -> de-CH, deu -> de); ValueError if it is not one."""
+    import langcodes
+
+    if not code or not langcodes.tag_is_valid(code):
+        raise ValueError(f"{code!r} is not a language code; expected {ACCEPTED_TAGS}")
+    return langcodes.standardize_tag(code)

@@ -26,5 +26,9 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
-    """The sentences of raw text, for `diglot align --segment`."""
-    return [text[s:e] for s, e in sentence_spans(text, lang)]
+    """The sentences of raw text, each on one line (a line break inside a sentence becomes a space).
+
+    One sentence a line is what aligners read and write, so the sentences
+    can be saved and the bead indices still point at them.
+    """
+    return [" ".join(part.strip() for part in text[s:e].splitlines()) for s, e in sentence_spans(text, lang)]

@@ -9,10 +9,13 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from diglot.errors import DiglotError
+from diglot.textio import display_name, read_text, split_lines
 
 
-def format_bead(src: Sequence[int], tgt: Sequence[int]) -> str:
-    return f"[{', '.join(map(str, src))}]:[{', '.join(map(str, tgt))}]"
+def format_bead(src: Sequence[int], tgt: Sequence[int], cost: float | None = None) -> str:
+    """One alignment line as Vecalign prints it: `[0]:[0, 1]`, then `:0.123456` if there is a cost."""
+    line = f"[{', '.join(map(str, src))}]:[{', '.join(map(str, tgt))}]"
+    return line if cost is None else f"{line}:{cost:.6f}"
 
 
 def parse_alignments(text: str, path: str | Path = "<string>") -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -31,11 +34,8 @@ def parse_alignments(text: str, path: str | Path = "<string>") -> list[tuple[tup
 
 
 def read_alignments(path: str | Path) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise DiglotError(f"{path}: cannot read alignments ({err})") from None
-    return parse_alignments(text, path)
+    """The beads of an alignment file ('-': stdin); a cost column, if any, is ignored."""
+    return parse_alignments(read_text(path), display_name(path, "stdin"))
 
 
 def overlap_windows(lines: Sequence[str], max_size: int) -> list[str]:
@@ -49,10 +49,7 @@ def overlap_windows(lines: Sequence[str], max_size: int) -> list[str]:
 
 
 def read_embeddings(text_path: str | Path, emb_path: str | Path) -> tuple[dict[str, int], np.ndarray]:
-    try:
-        texts = Path(text_path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DiglotError(f"{text_path}: cannot read overlaps file ({err})") from None
+    texts = split_lines(read_text(text_path))
     index: dict[str, int] = {}
     for i, t in enumerate(texts):
         index.setdefault(t.strip(), i)

