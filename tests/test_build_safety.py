@@ -200,4 +200,4 @@ def test_gold_not_utf8_is_one_line(fast_seeds: Path, tmp_path: Path, capsys):
     set_gold(fast_seeds, GOLD, hashlib.sha256(data).hexdigest())
     code, err = run(["--seeds", str(fast_seeds), "--out", str(tmp_path / "corpus")], capsys)
     assert code == 2
-    one_line_refusal(err, "it-000__bn-002.txt: not UTF-8: byte 0xe9")
+    one_line_refusal(err, "it-000__bn-002.txt: not UTF-8 text (byte 0xe9")

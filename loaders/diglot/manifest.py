@@ -148,7 +148,7 @@ def read_pinned_text(seeds_dir: Path, file: str, sha256: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise SeedError(path, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from None
+        raise SeedError(path, f"not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}: {err.reason})") from None
 
 
 def read_seed(seeds_dir: Path, entry: SeedEntry) -> Seed:

@@ -41,6 +41,8 @@ def _load(config: str, root: Path, *, required: bool):
         return None
     try:
         return load(config, backend="polars", path=root).to_dicts()
+    except DiglotError:  # a failed check keeps its own message and exit code
+        raise
     except Exception as err:  # unreadable Parquet and the like
         raise DiglotError(f"{root / config}: cannot read: {err}") from err
 
