@@ -30,6 +30,7 @@ from typing import Sequence
 import numpy as np
 
 from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coarse_to_fine, path_to_beads
+from diglot.align.counterpart import counterpart_odds, deletion_scale
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
@@ -58,6 +59,12 @@ REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of 
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
 REFINE_ROUNDS = 3
 FULL_SENTENCE_AT = 3.0  # letters from which a line counts as a whole sentence (lexical.sentence_weights)
+# Deletion cost of a sentence with log-odds L of a counterpart (smoothed over
+# neighbours) is scaled by FLOOR + (1 - FLOOR) sigmoid(L + BIAS).  Chosen on dev
+# and planted dev (benchmarks/align_tune.py): the largest planted-dev gain that
+# leaves Text+Berg dev where it was.
+ODDS_FLOOR = 0.0
+ODDS_BIAS = 6.0
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -70,6 +77,7 @@ def align(
     moved: bool = True,
     params: Params | None = None,
     refine: bool = False,
+    counterpart_pass: bool = True,
     info: dict | None = None,
 ) -> list[Bead]:
     """Align two documents given as sentence lists; every sentence lands in exactly one bead.
@@ -103,6 +111,15 @@ def align(
     wx32, wy32 = wx.astype(np.float32)[:, None], wy.astype(np.float32)[:, None]
     level = Level(x * wx32, y * wy32, lx, ly, mx, my, wx, wy, near_x, near_y)
     search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
+    if counterpart_pass:
+        # second pass: deletions cost less where the document itself says a
+        # sentence has no counterpart (counterpart.py)
+        odds = counterpart_odds(x, y, path)
+        stats["counterpart_odds"] = odds
+        qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS)
+        qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS)
+        level = replace(level, wx=wx * qx, wy=wy * qy)
+        search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
     # debris: a line that is less than a full sentence (almost no letters)
