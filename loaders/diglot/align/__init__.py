@@ -35,7 +35,7 @@ from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
-from diglot.align.prune import bead_similarity, detach_weak
+from diglot.align.prune import bead_similarity, detach_weak, extend_runs
 from diglot.errors import DiglotError
 
 __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
@@ -64,7 +64,11 @@ FULL_SENTENCE_AT = 3.0  # letters from which a line counts as a whole sentence (
 # and planted dev (benchmarks/align_tune.py): the largest planted-dev gain that
 # leaves Text+Berg dev where it was.
 ODDS_FLOOR = 0.0
-ODDS_BIAS = 6.0
+ODDS_BIAS = 5.0
+ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
+# extend_runs: an edge sentence below this log-odds, next to a one-sided run,
+# joins the run if its bead's cosine does not drop without it
+RUN_MAX_LOG_ODDS = -2.0
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -116,14 +120,16 @@ def align(
         # sentence has no counterpart (counterpart.py)
         odds = counterpart_odds(x, y, path)
         stats["counterpart_odds"] = odds
-        qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS)
-        qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS)
+        qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
+        qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
         level = replace(level, wx=wx * qx, wy=wy * qy)
         search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
     # debris: a line that is less than a full sentence (almost no letters)
     beads = detach_weak(path_to_beads(search, path), x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    if counterpart_pass:
+        beads = extend_runs(beads, x, y, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
     if moved:
         beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used

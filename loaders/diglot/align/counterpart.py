@@ -109,7 +109,7 @@ def counterpart_odds(x: np.ndarray, y: np.ndarray, path: np.ndarray, window: int
 
 
 
-def deletion_scale(log_odds: np.ndarray, floor: float, bias: float) -> np.ndarray:
+def deletion_scale(log_odds: np.ndarray, floor: float, bias: float, reach: int = 1) -> np.ndarray:
     """Multiplier of each sentence's deletion cost: 1 for sentences that surely have a
     counterpart, down to `floor` for those that surely have none.
 
@@ -117,6 +117,6 @@ def deletion_scale(log_odds: np.ndarray, floor: float, bias: float) -> np.ndarra
     counterpart comes as a run, while a lone true sentence with a weak best
     cosine (half of a sentence split in two) sits among confident ones.
     """
-    padded = np.pad(log_odds, 1, mode="edge")
-    smooth = (padded[:-2] + padded[1:-1] + padded[2:]) / 3.0
+    padded = np.pad(log_odds, reach, mode="edge")
+    smooth = np.convolve(padded, np.ones(2 * reach + 1) / (2 * reach + 1), mode="valid")
     return floor + (1.0 - floor) / (1.0 + np.exp(-(smooth + bias)))
