@@ -54,19 +54,30 @@ def _local_top2(x, y, centre, window):
 
 @dataclass(frozen=True)
 class Odds:
-    """Per-sentence log-odds of a counterpart, and the document-level levels they came from."""
+    """Per-sentence log-odds of a counterpart, and the document-level levels they came from.
+
+    verdict: "levels" (log-odds from the match and background levels), "unrelated"
+    (no match level stands out: every sentence gets -MAX_LOG_ODDS) or "too short"
+    (too few anchors to tell: every sentence gets 0).
+    """
 
     src: np.ndarray  # (n,) log-odds
     tgt: np.ndarray  # (m,)
     match: float  # typical best cosine of an anchor
     background: float  # typical second-best cosine
     spread: float  # pooled robust spread of both
-    best_src: np.ndarray  # (n,) local best cosine
-    best_tgt: np.ndarray
+    verdict: str
 
-    @property
-    def separation(self) -> float:
-        return (self.match - self.background) / self.spread
+    def of(self, cosine) -> np.ndarray:
+        """Log-odds of a counterpart for any cosine (a bead's, say) on this document pair's scale."""
+        cosine = np.asarray(cosine, dtype=np.float64)
+        if self.verdict == "too short":
+            return np.zeros_like(cosine)
+        if self.verdict == "unrelated":
+            return np.full_like(cosine, -MAX_LOG_ODDS)
+        slope = (self.match - self.background) / self.spread**2
+        mid = (self.match + self.background) / 2.0
+        return np.clip(slope * (cosine - mid), -MAX_LOG_ODDS, MAX_LOG_ODDS)
 
 
 def _centres(path: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -92,21 +103,13 @@ def counterpart_odds(x: np.ndarray, y: np.ndarray, path: np.ndarray, window: int
     mutual = ay[ax] == np.arange(n)
     seconds = np.concatenate([sx[sx > -1.0], sy[sy > -1.0]])
     if mutual.sum() < MIN_ANCHORS or len(seconds) < MIN_ANCHORS:
-        # too few sentences to tell a match from the background: no opinion
-        return Odds(np.zeros(n), np.zeros(m), 1.0, 0.0, 1.0, bx, by)
+        return Odds(np.zeros(n), np.zeros(m), 1.0, 0.0, 1.0, "too short")
     match, spread_m = _robust(bx[mutual])
     background, spread_b = _robust(seconds)
     spread = max(np.sqrt((spread_m**2 + spread_b**2) / 2.0), 1e-4)
-    if (match - background) / spread < MIN_SEPARATION:
-        # no level of true matches stands out: nothing here is known to be a translation
-        flat = np.full(n, -MAX_LOG_ODDS), np.full(m, -MAX_LOG_ODDS)
-        return Odds(*flat, match, background, spread, bx, by)
-    slope = (match - background) / spread**2
-    mid = (match + background) / 2.0
-    lo = np.clip(slope * (bx - mid), -MAX_LOG_ODDS, MAX_LOG_ODDS)
-    lt = np.clip(slope * (by - mid), -MAX_LOG_ODDS, MAX_LOG_ODDS)
-    return Odds(lo, lt, match, background, spread, bx, by)
-
+    verdict = "levels" if (match - background) / spread >= MIN_SEPARATION else "unrelated"
+    odds = Odds(np.zeros(n), np.zeros(m), match, background, spread, verdict)
+    return Odds(odds.of(bx), odds.of(by), match, background, spread, verdict)
 
 
 def deletion_scale(log_odds: np.ndarray, floor: float, bias: float, reach: int = 1) -> np.ndarray:
@@ -117,6 +120,11 @@ def deletion_scale(log_odds: np.ndarray, floor: float, bias: float, reach: int =
     counterpart comes as a run, while a lone true sentence with a weak best
     cosine (half of a sentence split in two) sits among confident ones.
     """
+    return floor + (1.0 - floor) / (1.0 + np.exp(-(smoothed(log_odds, reach) + bias)))
+
+
+def smoothed(log_odds: np.ndarray, reach: int) -> np.ndarray:
+    """Mean of each sentence's log-odds and its `reach` neighbours either side."""
     padded = np.pad(log_odds, reach, mode="edge")
-    smooth = np.convolve(padded, np.ones(2 * reach + 1) / (2 * reach + 1), mode="valid")
-    return floor + (1.0 - floor) / (1.0 + np.exp(-(smooth + bias)))
+    return np.convolve(padded, np.ones(2 * reach + 1) / (2 * reach + 1), mode="valid")
+
