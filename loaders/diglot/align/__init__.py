@@ -30,11 +30,13 @@ from typing import Sequence
 import numpy as np
 
 from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coarse_to_fine, path_to_beads
+from diglot.align.confidence import bead_features, confidences, path_margins
+from diglot.align.counterpart import counterpart_odds, deletion_scale, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
-from diglot.align.prune import bead_similarity, detach_weak
+from diglot.align.prune import bead_similarity, detach_weak, extend_runs
 from diglot.errors import DiglotError
 
 __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
@@ -58,6 +60,16 @@ REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of 
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
 REFINE_ROUNDS = 3
 FULL_SENTENCE_AT = 3.0  # letters from which a line counts as a whole sentence (lexical.sentence_weights)
+# Deletion cost of a sentence with log-odds L of a counterpart (smoothed over
+# neighbours) is scaled by FLOOR + (1 - FLOOR) sigmoid(L + BIAS).  Chosen on dev
+# and planted dev (benchmarks/align_tune.py): the largest planted-dev gain that
+# leaves Text+Berg dev where it was.
+ODDS_FLOOR = 0.0
+ODDS_BIAS = 5.0
+ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
+# extend_runs: an edge sentence below this log-odds, next to a one-sided run,
+# joins the run if its bead's cosine does not drop without it
+RUN_MAX_LOG_ODDS = -2.0
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -70,6 +82,7 @@ def align(
     moved: bool = True,
     params: Params | None = None,
     refine: bool = False,
+    counterpart_pass: bool = True,
     info: dict | None = None,
 ) -> list[Bead]:
     """Align two documents given as sentence lists; every sentence lands in exactly one bead.
@@ -103,15 +116,35 @@ def align(
     wx32, wy32 = wx.astype(np.float32)[:, None], wy.astype(np.float32)[:, None]
     level = Level(x * wx32, y * wy32, lx, ly, mx, my, wx, wy, near_x, near_y)
     search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
+    odds = counterpart_odds(x, y, path)
+    stats["counterpart_odds"] = odds
+    if counterpart_pass:
+        # second pass: deletions cost less where the document itself says a
+        # sentence has no counterpart (counterpart.py)
+        qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
+        qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
+        level = replace(level, wx=wx * qx, wy=wy * qy)
+        search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
+    dp_beads = path_to_beads(search, path)
     # debris: a line that is less than a full sentence (almost no letters)
-    beads = detach_weak(path_to_beads(search, path), x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    beads = detach_weak(dp_beads, x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    if counterpart_pass:
+        beads = extend_runs(beads, x, y, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
     if moved:
         beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
         beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
-    return bead_similarity(beads, x, y)
+    beads = bead_similarity(beads, x, y)
+    margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
+    reach = ODDS_REACH
+    two, one = bead_features(
+        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0),
+        np.array([b.score for b in beads]),
+    )
+    stats["bead_features"] = (two, one)
+    return [replace(b, confidence=float(c)) for b, c in zip(beads, confidences(beads, two, one))]
 
 
 def _check(doc, name: str) -> list[str]:
