@@ -8,7 +8,7 @@ from pathlib import Path
 from diglot.commands import corpus_option
 
 
-def _score(text: str) -> float:
+def _unit_interval(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -24,8 +24,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
     parser.add_argument("--out", required=True, type=Path,
                         help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>")
-    parser.add_argument("--min-score", type=_score, default=None, metavar="S",
-                        help="keep beads scoring at least S (in [0, 1])")
+    parser.add_argument("--min-score", type=_unit_interval, default=None, metavar="S",
+                        help="keep beads whose two sides have a cosine of at least S (in [0, 1])")
+    parser.add_argument("--min-confidence", type=_unit_interval, default=None, metavar="C",
+                        help="keep beads at least C likely to be exactly right (in [0, 1]; 0.9 for clean pairs)")
     parser.add_argument("--bead", default=None, metavar="SHAPES",
                         help="keep only these bead shapes, e.g. 1-1,2-1")
     parser.add_argument("--pair", default=None, metavar="SRC-TGT",
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = corpus_option.corpus_for("export", args.corpus)
     written = export(args.format, args.out, root=root, config=args.config,
-                     min_score=args.min_score, beads=args.bead, pair=args.pair)
+                     min_score=args.min_score, min_confidence=args.min_confidence, beads=args.bead, pair=args.pair)
     for path in written:
         print(path)
     return 0
