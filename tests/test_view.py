@@ -85,7 +85,7 @@ def parse(page: str) -> Node:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def sample_corpus(tmp_path_factory):
     return write_sample_corpus(tmp_path_factory.mktemp("sample"))
 
 
@@ -94,8 +94,8 @@ def table(root, config):
 
 
 @pytest.fixture(scope="module")
-def dom(corpus):
-    return parse(render_html(corpus))
+def dom(sample_corpus):
+    return parse(render_html(sample_corpus))
 
 
 def key(b):
@@ -106,8 +106,8 @@ def rows_of(dom):
     return dom.find_all("tr", cls="bead")
 
 
-def test_one_row_per_bead_with_type_score_and_confidence(corpus, dom):
-    beads = {b["bead_id"]: b for b in table(corpus, "alignments") if b["pair"] == "it-bn"}
+def test_one_row_per_bead_with_type_score_and_confidence(sample_corpus, dom):
+    beads = {b["bead_id"]: b for b in table(sample_corpus, "alignments") if b["pair"] == "it-bn"}
     rows = rows_of(dom)
     assert len(rows) == len(beads)
     assert {r.attrs["data-bead-id"] for r in rows} == set(beads)
@@ -130,11 +130,11 @@ def test_one_row_per_bead_with_type_score_and_confidence(corpus, dom):
             assert [s.attrs["data-sent-id"] for s in cell.find_all("span", cls="sent")] == b[f"{side}_ids"]
 
 
-def test_one_sided_runs_are_one_passage_only_in_their_language(corpus, dom):
-    sents = {s["sent_id"]: s for s in table(corpus, "sentences")}
-    docs = {d["doc_id"]: d for d in table(corpus, "documents")}
+def test_one_sided_runs_are_one_passage_only_in_their_language(sample_corpus, dom):
+    sents = {s["sent_id"]: s for s in table(sample_corpus, "sentences")}
+    docs = {d["doc_id"]: d for d in table(sample_corpus, "documents")}
     names = {"it": "Italian", "bn": "Bengali"}
-    beads = {b["bead_id"]: b for b in table(corpus, "alignments")}
+    beads = {b["bead_id"]: b for b in table(sample_corpus, "alignments")}
     ordered = [beads[r.attrs["data-bead-id"]] for r in rows_of(dom)]
 
     def side_of(b):
@@ -173,9 +173,9 @@ def test_one_sided_runs_are_one_passage_only_in_their_language(corpus, dom):
             assert all(side_of(beads[r.attrs["data-bead-id"]]) is None for r in tbody.find_all("tr", cls="bead"))
 
 
-def test_rows_follow_source_order_and_unmatched_target_sits_in_place(corpus, dom):
-    sents = {s["sent_id"]: s for s in table(corpus, "sentences")}
-    beads = {b["bead_id"]: b for b in table(corpus, "alignments")}
+def test_rows_follow_source_order_and_unmatched_target_sits_in_place(sample_corpus, dom):
+    sents = {s["sent_id"]: s for s in table(sample_corpus, "sentences")}
+    beads = {b["bead_id"]: b for b in table(sample_corpus, "alignments")}
     ordered = [beads[r.attrs["data-bead-id"]] for r in rows_of(dom)]
     src_positions = [sents[i]["position"] for b in ordered for i in b["src_ids"]]
     assert src_positions == sorted(src_positions)
@@ -187,22 +187,22 @@ def test_rows_follow_source_order_and_unmatched_target_sits_in_place(corpus, dom
     assert numbers == list(range(1, len(numbers) + 1))
 
 
-def test_order_does_not_depend_on_file_order(corpus, tmp_path, dom):
+def test_order_does_not_depend_on_file_order(sample_corpus, tmp_path, dom):
     import pyarrow as pa
 
     from diglot import schema
 
     shuffled = tmp_path / "c"
     write_sample_corpus(shuffled)
-    rows = table(corpus, "alignments")[::-1]
+    rows = table(sample_corpus, "alignments")[::-1]
     pq.write_table(pa.Table.from_pylist(rows, schema=schema.ALIGNMENTS), next((shuffled / "alignments").glob("*.parquet")))
     write_manifest(shuffled)
     again = parse(render_html(shuffled))
     assert [r.attrs["data-bead-id"] for r in rows_of(again)] == [r.attrs["data-bead-id"] for r in rows_of(dom)]
 
 
-def test_moved_beads_marked_and_linked_both_ways(corpus, dom):
-    moved = [b for b in table(corpus, "alignments") if b["monotonic"] is False]
+def test_moved_beads_marked_and_linked_both_ways(sample_corpus, dom):
+    moved = [b for b in table(sample_corpus, "alignments") if b["monotonic"] is False]
     assert moved, "the sample must contain a moved bead"
     ids = {n.attrs["id"] for n in dom.iter() if "id" in n.attrs}
     for b in moved:
@@ -227,9 +227,9 @@ def test_moved_beads_marked_and_linked_both_ways(corpus, dom):
         assert a.attrs["href"].startswith("#") and a.attrs["href"][1:] in ids, a.attrs["href"]
 
 
-def test_ghost_sits_where_the_target_sentence_belongs(corpus, dom):
-    sents = {s["sent_id"]: s for s in table(corpus, "sentences")}
-    beads = {b["bead_id"]: b for b in table(corpus, "alignments")}
+def test_ghost_sits_where_the_target_sentence_belongs(sample_corpus, dom):
+    sents = {s["sent_id"]: s for s in table(sample_corpus, "sentences")}
+    beads = {b["bead_id"]: b for b in table(sample_corpus, "alignments")}
     for ghost in dom.find_all("a", cls="ghost"):
         moved = beads[ghost.attrs["id"].removeprefix("ghost-")]
         host = beads[ghost.ancestor("tr").attrs["data-bead-id"]]
@@ -239,9 +239,9 @@ def test_ghost_sits_where_the_target_sentence_belongs(corpus, dom):
         assert not any(max(sents[t]["position"] for t in host["tgt_ids"]) < sents[b["tgt_ids"][0]]["position"] < pos for b in later)
 
 
-def test_gold_differences_highlighted(corpus, dom):
-    auto = [b for b in table(corpus, "alignments") if b["pair"] == "it-bn"]
-    gold = [g for g in table(corpus, "gold") if g["pair"] == "it-bn"]
+def test_gold_differences_highlighted(sample_corpus, dom):
+    auto = [b for b in table(sample_corpus, "alignments") if b["pair"] == "it-bn"]
+    gold = [g for g in table(sample_corpus, "gold") if g["pair"] == "it-bn"]
     differ = {b["bead_id"] for b in auto if key(b) not in {key(g) for g in gold}}
     assert differ, "the sample must differ from gold somewhere"
     assert {r.attrs["data-bead-id"] for r in rows_of(dom) if "gold-diff" in r.classes} == differ
@@ -260,9 +260,9 @@ def test_without_gold_nothing_is_flagged(tmp_path):
     assert "disabled" in dom.find_all("input", id="only-diff")[0].attrs
 
 
-def test_debris_shown_in_place_with_reason(corpus, dom):
-    docs = {d["doc_id"]: d for d in table(corpus, "documents")}
-    sents = table(corpus, "sentences")
+def test_debris_shown_in_place_with_reason(sample_corpus, dom):
+    docs = {d["doc_id"]: d for d in table(sample_corpus, "documents")}
+    sents = table(sample_corpus, "sentences")
     marks = [m for t in dom.find_all("table", cls="beads") for m in t.find_all("span", cls="debris")]
     expected = [(d, r) for d in docs.values() for r in d["removed"] if d["raw_text"][r["start"] : r["end"]].strip()]
     whitespace = [r for d in docs.values() for r in d["removed"] if not d["raw_text"][r["start"] : r["end"]].strip()]
@@ -285,8 +285,8 @@ def test_debris_shown_in_place_with_reason(corpus, dom):
             assert not [c for c in siblings[i:] if "sent" in c.classes]
 
 
-def test_foreign_flags_and_spans(corpus, dom):
-    sents = table(corpus, "sentences")
+def test_foreign_flags_and_spans(sample_corpus, dom):
+    sents = table(sample_corpus, "sentences")
     spans = dom.find_all("span", cls="foreign")
     expected = [(s, f) for s in sents for f in s["foreign_spans"]]
     assert expected and len(spans) == len(expected)
@@ -303,9 +303,9 @@ def test_foreign_flags_and_spans(corpus, dom):
             assert node.attrs["lang"] == s["lang_detected"] and "foreign_sentence" in node.attrs["title"]
 
 
-def test_cells_carry_lang_dir_and_script_fonts(corpus, dom):
-    docs = {d["doc_id"]: d for d in table(corpus, "documents")}
-    beads = {b["bead_id"]: b for b in table(corpus, "alignments")}
+def test_cells_carry_lang_dir_and_script_fonts(sample_corpus, dom):
+    docs = {d["doc_id"]: d for d in table(sample_corpus, "documents")}
+    beads = {b["bead_id"]: b for b in table(sample_corpus, "alignments")}
     for r in rows_of(dom):
         b = beads[r.attrs["data-bead-id"]]
         for side in ("src", "tgt"):
@@ -356,8 +356,8 @@ def test_hostile_text_is_escaped(tmp_path):
     assert any(r.attrs["data-bead"] == evil for r in rows_of(dom))
 
 
-def test_self_contained(dom, corpus):
-    page = render_html(corpus)
+def test_self_contained(dom, sample_corpus):
+    page = render_html(sample_corpus)
     assert "http://" not in page and "https://" not in page and "url(" not in page and "@import" not in page
     assert not dom.find_all("link")
     assert [s.attrs for s in dom.find_all("script")] == [{}]
@@ -365,8 +365,8 @@ def test_self_contained(dom, corpus):
     assert dom.find_all("meta", charset="utf-8")
 
 
-def test_filter_controls_match_the_data(corpus, dom):
-    beads = [b for b in table(corpus, "alignments") if b["pair"] == "it-bn"]
+def test_filter_controls_match_the_data(sample_corpus, dom):
+    beads = [b for b in table(sample_corpus, "alignments") if b["pair"] == "it-bn"]
     boxes = dom.find_all("input", cls="bead-type")
     assert sorted(b.attrs["value"] for b in boxes) == sorted({b["bead"] for b in beads})
     assert all("checked" in b.attrs for b in boxes)
@@ -379,10 +379,10 @@ def test_filter_controls_match_the_data(corpus, dom):
     assert dom.find_all(id="shown-count")[0].text() == str(len(beads))
 
 
-def test_pair_selection_and_errors(corpus, tmp_path):
-    assert parse(render_html(corpus, pair="it-bn")).find_all("body")[0].attrs["data-pair"] == "it-bn"
+def test_pair_selection_and_errors(sample_corpus, tmp_path):
+    assert parse(render_html(sample_corpus, pair="it-bn")).find_all("body")[0].attrs["data-pair"] == "it-bn"
     with pytest.raises(DiglotError, match="it-bn"):
-        render_html(corpus, pair="xx-yy")
+        render_html(sample_corpus, pair="xx-yy")
     bare = write_sample_corpus(tmp_path / "bare", configs=("documents", "sentences"))
     with pytest.raises(DiglotError, match="alignments"):
         render_html(bare)
@@ -398,24 +398,24 @@ def _cli(argv):
     return view.run(parser.parse_args(argv))
 
 
-def test_cli_writes_the_file(corpus, tmp_path, capsys):
+def test_cli_writes_the_file(sample_corpus, tmp_path, capsys):
     out = tmp_path / "sub" / "view.html"
-    assert _cli(["--out", str(out), "--corpus", str(corpus), "--pair", "it-bn"]) == 0
-    assert out.read_text(encoding="utf-8") == render_html(corpus, "it-bn")
+    assert _cli(["--out", str(out), "--corpus", str(sample_corpus), "--pair", "it-bn"]) == 0
+    assert out.read_text(encoding="utf-8") == render_html(sample_corpus, "it-bn")
     assert str(out) in capsys.readouterr().out
-    assert _cli(["--out", "-", "--corpus", str(corpus)]) == 0
-    assert capsys.readouterr().out == render_html(corpus)
+    assert _cli(["--out", "-", "--corpus", str(sample_corpus)]) == 0
+    assert capsys.readouterr().out == render_html(sample_corpus)
     with pytest.raises(DiglotError, match="xx-yy"):
-        _cli(["--out", str(out), "--corpus", str(corpus), "--pair", "xx-yy"])
+        _cli(["--out", str(out), "--corpus", str(sample_corpus), "--pair", "xx-yy"])
 
 
-def test_diglot_view_through_the_cli(corpus, tmp_path, capsys):
+def test_diglot_view_through_the_cli(sample_corpus, tmp_path, capsys):
     from diglot.cli import main
 
     out = tmp_path / "v.html"
-    assert main(["view", "--corpus", str(corpus), "--out", str(out)]) == 0
-    assert len(rows_of(parse(out.read_text(encoding="utf-8")))) == len(table(corpus, "alignments"))
+    assert main(["view", "--corpus", str(sample_corpus), "--out", str(out)]) == 0
+    assert len(rows_of(parse(out.read_text(encoding="utf-8")))) == len(table(sample_corpus, "alignments"))
     capsys.readouterr()
-    assert main(["view", "--corpus", str(corpus), "--pair", "xx-yy", "--out", str(out)]) == 2
+    assert main(["view", "--corpus", str(sample_corpus), "--pair", "xx-yy", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "diglot view: error:" in err and "it-bn" in err
