@@ -90,10 +90,10 @@ def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndar
                 continue
         out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
     # back into document order: by first source sentence, target-only beads by position
-    return sorted(out, key=_order_key(out))
+    return sorted(out, key=order_key(out))
 
 
-def _order_key(beads: list[Bead]):
+def order_key(beads: list[Bead]):
     """Sort key keeping one-sided target beads where the target order puts them."""
     tgt_to_src: dict[int, float] = {}
     for b in beads:
@@ -167,4 +167,4 @@ def extend_runs(beads: list[Bead], x, y, odds_x: np.ndarray, odds_y: np.ndarray,
                 if moved:
                     break
         out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
-    return sorted(out, key=_order_key(out))
+    return sorted(out, key=order_key(out))
