@@ -26,7 +26,7 @@ import numba
 import numpy as np
 
 WINDOW = 8  # candidates each side of the first pass's position
-MIN_SEPARATION = 3.0  # the match level must stand this many null spreads above chance
+MIN_SEPARATION = 1.5  # the match level must stand this many null spreads above chance (dev ~4, unrelated synthetic ~0.6)
 MAX_LOG_ODDS = 12.0
 MIN_ANCHORS = 5
 SD_CAP = 2.0  # see _match_level
