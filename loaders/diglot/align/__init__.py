@@ -41,21 +41,7 @@ from diglot.errors import DiglotError
 
 __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
 
-# Tuned on Text+Berg dev only; delete and gap_ext also on dev with planted
-# omissions (benchmarks/textberg_eval.py --gap-grid).
-DEFAULT_PARAMS = Params(
-    delete=1.5,
-    length=0.1,
-    length_cap=8.0,
-    anchor=0.3,
-    prior={(1, 2): 0.1, (2, 1): 0.1},
-    merge=0.0,
-    # Passages one version lacks come whole: the second and later sentences of a run
-    # without counterpart cost 0.7 of the first.  Without it the path glues such
-    # passages onto neighbouring beads, since an unrelated sentence added to a
-    # summed window costs less than `delete` (dev + dev with planted omissions).
-    gap_ext=0.7,
-)
+DEFAULT_PARAMS = Params()  # the cost model's defaults (dp.Params), named for callers
 REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of the optimum
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
 REFINE_ROUNDS = 3

@@ -15,7 +15,7 @@ Callers that do have real window vectors can overwrite entries of that matrix
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numba
@@ -76,18 +76,23 @@ class Params:
     deletions (insertions) right before it.
     """
 
-    delete: float = 0.6
-    length: float = 0.0  # weight of the squared log length-ratio deviation
-    length_cap: float = 4.0
-    anchor: float = 0.0  # weight of mismatched shared tokens/numbers (-1..1)
-    # per extra sentence in a bead: summed vectors average out noise, so without it
-    # merging two good 1-1 beads into a 2-2 costs about the same as keeping them
-    merge: float = 0.05
-    # a deletion that continues a run of deletions on the same side costs this
-    # fraction of `delete` (affine gap): passages one side lacks come whole
-    gap_ext: float = 1.0
+    # Defaults tuned on Text+Berg dev only; delete and gap_ext also on dev with
+    # planted omissions (benchmarks/textberg_eval.py --gap-grid).
+    delete: float = 1.5
+    length: float = 0.1  # weight of the squared log length-ratio deviation
+    length_cap: float = 8.0
+    anchor: float = 0.3  # weight of mismatched shared tokens/numbers (-1..1)
+    # per extra sentence in a bead (summed vectors average out noise, so merging
+    # two good 1-1 beads into a 2-2 can cost about the same as keeping them)
+    merge: float = 0.0
+    # A deletion that continues a run of deletions on the same side costs this
+    # fraction of `delete` (affine gap): passages one version lacks come whole.
+    # Without it the path glues such passages onto neighbouring beads, since an
+    # unrelated sentence added to a summed window costs less than `delete`.
+    gap_ext: float = 0.7
     scale: dict = field(default_factory=dict)  # (a, b) -> multiplier of r, default a*b as in Vecalign
-    prior: dict = field(default_factory=dict)  # (a, b) -> additive cost
+    # (a, b) -> additive cost: a 1-2 or 2-1 bead must beat a 1-1 plus a deletion clearly
+    prior: dict = field(default_factory=lambda: {(1, 2): 0.1, (2, 1): 0.1})
 
     def arrays(self, types: np.ndarray, len_ratio: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not 0.0 < self.gap_ext <= 1.0:
@@ -692,12 +697,21 @@ def path_to_beads(search: Search, path: np.ndarray) -> list[Bead]:
     ]
 
 
+# align_vectors has no nearest-neighbour normaliser: distances are divided by
+# each window's mean distance to the whole other document (Vecalign's), on which
+# a true pair sits further below 1.  Deletions must cost less to match, and
+# merging two good 1-1 beads into one must cost something, or random vectors
+# merge freely (9,000 random sentences among 200 pairs: 164 of 200 found with
+# align()'s costs, 200 with these).
+VECTOR_PARAMS = Params(delete=0.6, merge=0.05)
+
+
 def align_vectors(
     src_vecs: np.ndarray,
     tgt_vecs: np.ndarray,
     max_size: int = 4,
     *,
-    delete: float = 0.6,
+    delete: float | None = None,
     src_lengths: Sequence[float] | None = None,
     tgt_lengths: Sequence[float] | None = None,
 ) -> list[Bead]:
@@ -706,20 +720,20 @@ def align_vectors(
     src_vecs (n, d) and tgt_vecs (m, d) are float32, one L2-normalised row per
     sentence.  A window of several sentences is scored by the cosine of the sums
     of its sentence vectors, so no window embeddings are needed.  Beads have up
-    to `max_size` sentences a side (a + b <= max_size + 1); `delete` is the cost
-    of leaving one sentence unaligned, in units of the neighbourhood-normalised
-    cosine distance (~1 between unrelated sentences).  Optional character
-    lengths add a Gale–Church-style length term.  Linear time and memory.
+    to `max_size` sentences a side (a + b <= max_size + 1).  The cost model is
+    VECTOR_PARAMS (`delete` overrides its deletion cost).  Optional character
+    lengths feed the Gale–Church-style length term.  Linear time and memory.
     """
     x = _as_vectors(src_vecs, "src_vecs")
     y = _as_vectors(tgt_vecs, "tgt_vecs")
     if x.shape[1] != y.shape[1] and len(x) and len(y):
         raise ValueError(f"dimension mismatch: {x.shape[1]} vs {y.shape[1]}")
-    params = Params(delete=delete)
+    params = VECTOR_PARAMS if delete is None else replace(VECTOR_PARAMS, delete=delete)
     lx, ly, ratio = _length_prefix(src_lengths, len(x)), _length_prefix(tgt_lengths, len(y)), 1.0
     if src_lengths is not None and tgt_lengths is not None:
-        params.length = 1.0
         ratio = float(ly[-1] + 1.0) / float(lx[-1] + 1.0)
+    else:
+        params = replace(params, length=0.0)  # unit lengths say nothing
     return solve(x, y, lx, ly, np.zeros(len(x), np.uint64), np.zeros(len(y), np.uint64), max_size, params, ratio)
 
 
