@@ -21,6 +21,8 @@ from typing import Sequence
 import numba
 import numpy as np
 
+from diglot.align.distance import relative_distance
+
 INF = np.inf
 
 # parameter vector layout shared with the compiled kernels
@@ -69,9 +71,8 @@ class Params:
     """Cost model. Costs add up along the path; the DP minimises the total.
 
     A bead a-b (a, b >= 1) costs  scale[a,b] * r + prior[a,b] + length + anchors,
-    where r = 2 (1 - cos) / (d_src + d_tgt) is the window cosine distance divided
-    by each window's mean distance to the other document (Vecalign's
-    normalisation: ~1 for unrelated text, small for translations).  A deletion or
+    where r is distance.relative_distance of the window cosine (~1 for
+    unrelated text, small for translations).  A deletion or
     insertion costs `delete`, or `gap_ext * delete` when it continues a run of
     deletions (insertions) right before it.
     """
@@ -228,8 +229,7 @@ def _pair_cost(c, scale_t, prior_t, d_src, d_tgt, ls, lt, ms, mt, w_len, len_cap
     """Cost of a two-sided bead: scale * r + prior, plus length and anchor terms."""
     if np.isnan(c):
         return INF
-    den = max(1e-3, (1.0 - d_src) + (1.0 - d_tgt))
-    cost = scale_t * 2.0 * (1.0 - c) / den + prior_t
+    cost = scale_t * relative_distance(c, d_src, d_tgt) + prior_t
     if w_len != 0.0:
         z = np.log((lt + 20.0) / (len_ratio * ls + 20.0))
         cost += w_len * min(z * z * 10.0, len_cap)
@@ -562,13 +562,6 @@ class Search:
     def cell_rows(self, cells: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.off, cells, side="right") - 1
 
-    def relative_distance(self, i: int, j: int, t: int) -> float:
-        """r = 2 (1 - cos) / (d_src + d_tgt) for the bead; ~1 for unrelated text."""
-        a, b = self.types[t]
-        c = float(self.cos[self.cell(i, j), t])
-        den = max(1e-3, (1.0 - self.dx[i - a, a]) + (1.0 - self.dy[j - b, b]))
-        return 2.0 * (1.0 - c) / den
-
 
 @numba.njit(cache=True)
 def _margins(lo, hi, off, types, ahead, rests, cost, ext):
@@ -679,8 +672,7 @@ def _path_scores(path, lo, off, types, cos, dx, dy):
         if a == 0 or b == 0:
             continue
         c = cos[off[i] + j - lo[i], t]
-        den = max(1e-3, (1.0 - dx[i - a, a]) + (1.0 - dy[j - b, b]))
-        out[k] = min(1.0, max(0.0, 1.0 - 2.0 * (1.0 - c) / den))
+        out[k] = min(1.0, max(0.0, 1.0 - relative_distance(c, dx[i - a, a], dy[j - b, b])))
     return out
 
 
