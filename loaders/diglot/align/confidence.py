@@ -27,8 +27,8 @@ import numpy as np
 TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
 
-TWO_SIDED_COEF = (1.3788, 0.2160, 0.0410, 1.8084, -1.2278, -0.6637, 2.2953, -1.3360)
-ONE_SIDED_COEF = (-2.0479, -2.9089, -10.9920, 1.3543, 0.4691, -0.7369, 2.6717)
+TWO_SIDED_COEF = (1.5835, -0.1803, 0.3036, 1.7648, -1.3116, -0.6311, 1.6803, -0.7238)
+ONE_SIDED_COEF = (-1.8503, -2.9390, -9.5100, 1.1498, 0.1256, -0.5898, 2.5603)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1

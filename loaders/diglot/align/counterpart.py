@@ -26,9 +26,10 @@ import numba
 import numpy as np
 
 WINDOW = 8  # candidates each side of the first pass's position
-MIN_SEPARATION = 1.5  # match level must exceed background by this many spreads to count
+MIN_SEPARATION = 1.5  # the match level must stand this many null spreads above chance (dev ~4, unrelated synthetic ~0.6)
 MAX_LOG_ODDS = 12.0
 MIN_ANCHORS = 5
+SD_CAP = 2.0  # see _match_level
 
 
 @numba.njit(cache=True, fastmath=True)
@@ -94,20 +95,50 @@ def _robust(values: np.ndarray) -> tuple[float, float]:
     return med, 1.4826 * float(np.median(np.abs(values - med)))
 
 
+def _match_level(anchors: np.ndarray, null_mean: float, null_sd: float, steps: int = 30) -> tuple[float, float, float]:
+    """Mean, spread and weight of the true matches among anchors' best cosines.
+
+    Mutual best neighbours are mostly true matches in a parallel document, but
+    where most sentences have no counterpart most are chance pairs: a two-part
+    mixture, the chance part fixed to the null (best cosine in a window far
+    from the path), the match part fitted by EM with its spread kept between
+    one and SD_CAP null spreads: unbounded, it swallows the chance part's upper
+    tail when matches are few; fixed at the null's, it calls a weak true pair
+    of a loose embedder (lexical) hopeless.
+    """
+    mean, sd, weight = float(np.quantile(anchors, 0.9)), max(null_sd, 1e-4), 0.5
+    for _ in range(steps):
+        lm = weight * np.exp(-0.5 * ((anchors - mean) / sd) ** 2) / sd
+        ln = (1.0 - weight) * np.exp(-0.5 * ((anchors - null_mean) / null_sd) ** 2) / null_sd
+        r = lm / np.maximum(lm + ln, 1e-300)
+        if r.sum() < 1e-9:
+            return mean, sd, 0.0
+        weight = float(r.mean())
+        mean = float((r * anchors).sum() / r.sum())
+        free = float(np.sqrt((r * (anchors - mean) ** 2).sum() / r.sum()))
+        sd = min(max(free, null_sd), SD_CAP * null_sd)
+    return mean, sd, weight
+
+
 def counterpart_odds(x: np.ndarray, y: np.ndarray, path: np.ndarray, window: int = WINDOW) -> Odds:
     """Log-odds that each sentence has a counterpart, from sentence vectors and a first-pass path."""
     n, m = len(x), len(y)
+    if min(n, m) < 2 * (2 * window + 1):
+        # no window far enough from the path to show what chance looks like
+        return Odds(np.zeros(n), np.zeros(m), 1.0, 0.0, 1.0, "too short")
     cx, cy = _centres(path, n, m)
     bx, sx, ax = _local_top2(x, y, cx, window)
     by, sy, ay = _local_top2(y, x, cy, window)
+    # the same search half a document away: best cosines of sentences that have no counterpart there
+    fx, _, _ = _local_top2(x, y, (cx + m // 2) % m, window)
+    fy, _, _ = _local_top2(y, x, (cy + n // 2) % n, window)
+    null_mean, null_sd = _robust(np.concatenate([fx, fy]))
     mutual = ay[ax] == np.arange(n)
-    seconds = np.concatenate([sx[sx > -1.0], sy[sy > -1.0]])
-    if mutual.sum() < MIN_ANCHORS or len(seconds) < MIN_ANCHORS:
-        return Odds(np.zeros(n), np.zeros(m), 1.0, 0.0, 1.0, "too short")
-    match, spread_m = _robust(bx[mutual])
-    background, spread_b = _robust(seconds)
+    match, spread_m, weight = _match_level(bx[mutual], null_mean, max(null_sd, 1e-4))
+    background, spread_b = _robust(np.concatenate([sx, sy]))
     spread = max(np.sqrt((spread_m**2 + spread_b**2) / 2.0), 1e-4)
-    verdict = "levels" if (match - background) / spread >= MIN_SEPARATION else "unrelated"
+    found = weight * mutual.sum() >= MIN_ANCHORS and (match - null_mean) / max(null_sd, 1e-4) >= MIN_SEPARATION
+    verdict = "levels" if found and match > background else "unrelated"
     odds = Odds(np.zeros(n), np.zeros(m), match, background, spread, verdict)
     return Odds(odds.of(bx), odds.of(by), match, background, spread, verdict)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from diglot.align.distance import relative_distance
 from diglot.align.dp import Bead
 
 DETACH_GAIN = 0.02
@@ -84,16 +85,15 @@ def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndar
         _detach_edges(src, tgt, x, y, gain, out)
         if best_x is not None and len(src) == 1 and len(tgt) == 1:
             i, j = src[0], tgt[0]
-            ratio = 2.0 * (1.0 - float(x[i] @ y[j])) / max((1.0 - best_x[i]) + (1.0 - best_y[j]), 1e-3)
-            if ratio > max_ratio:
+            if relative_distance(float(x[i] @ y[j]), best_x[i], best_y[j]) > max_ratio:
                 out += [Bead((i,), (), 0.0), Bead((), (j,), 0.0)]
                 continue
         out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
     # back into document order: by first source sentence, target-only beads by position
-    return sorted(out, key=_order_key(out))
+    return sorted(out, key=order_key(out))
 
 
-def _order_key(beads: list[Bead]):
+def order_key(beads: list[Bead]):
     """Sort key keeping one-sided target beads where the target order puts them."""
     tgt_to_src: dict[int, float] = {}
     for b in beads:
@@ -167,4 +167,4 @@ def extend_runs(beads: list[Bead], x, y, odds_x: np.ndarray, odds_y: np.ndarray,
                 if moved:
                     break
         out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
-    return sorted(out, key=_order_key(out))
+    return sorted(out, key=order_key(out))
