@@ -2,7 +2,8 @@
 
 It follows `diglot.schema` exactly (written with those Arrow schemas), so the
 view and its tests can run before or without a built corpus. It contains a
-title, 1-1, 1-2, 2-1, 1-0 and 0-1 beads, a moved (non-monotonic) bead, a
+title, 1-1, 1-2, 2-1, 1-0 and 0-1 beads (two 1-0 in a row: a passage only
+the Italian has), a moved (non-monotonic) bead, a
 sentence flagged as foreign, foreign spans, removed debris (a repeated
 headline and a comment-form footer), text that needs HTML escaping, and a
 `gold` config that differs from the automatic alignment in one place.
@@ -37,6 +38,7 @@ IT = [
         "it",
     ),
     ("This sentence was left in English by the translator.", False, ["foreign_sentence"], [], "en"),
+    ("La versione bengalese omette anche questa frase.", False, [], [], "it"),
     ("L’azienda non ha risposto alla richiesta di commento.", False, [], [], "it"),
     ("Le reazioni sono state immediate.", False, [], [], "it"),
 ]
@@ -63,29 +65,31 @@ BN_DEBRIS = [
     (3, "\n\n\n", "whitespace"),
     (None, "Leave a Reply\nYour email address will not be published.", "comment_form"),
 ]
-# (src positions, tgt positions, score, monotonic)
+# (src positions, tgt positions, score, confidence, monotonic)
 AUTO = [
-    ([0], [0], 0.95, True),
-    ([1], [1], 0.91, True),
-    ([2], [2], 0.88, True),
-    ([3], [3, 4], 0.74, True),
-    ([8], [5], 0.58, False),  # listed in target order, as an aligner may emit it
-    ([4, 5], [6], 0.66, True),
-    ([6], [], 0.20, True),
-    ([7], [8], 0.83, True),
-    ([], [7], 0.15, True),  # listed last: the view must still show it in place
+    ([0], [0], 0.95, 0.97, True),
+    ([1], [1], 0.91, 0.94, True),
+    ([2], [2], 0.88, 0.90, True),
+    ([3], [3, 4], 0.74, 0.62, True),
+    ([9], [5], 0.58, 0.41, False),  # listed in target order, as an aligner may emit it
+    ([4, 5], [6], 0.66, 0.35, True),
+    ([6], [], 0.0, 0.93, True),
+    ([7], [], 0.0, 0.88, True),
+    ([8], [8], 0.83, 0.86, True),
+    ([], [7], 0.0, 0.71, True),  # listed last: the view must still show it in place
 ]
 GOLD = [
-    ([0], [0], 1.0, True),
-    ([1], [1], 1.0, True),
-    ([2], [2], 1.0, True),
-    ([3], [3, 4], 1.0, True),
-    ([4], [6], 1.0, True),
-    ([5], [], 1.0, True),
-    ([6], [], 1.0, True),
-    ([], [7], 1.0, True),
-    ([7], [8], 1.0, True),
-    ([8], [5], 1.0, False),
+    ([0], [0], 1.0, 1.0, True),
+    ([1], [1], 1.0, 1.0, True),
+    ([2], [2], 1.0, 1.0, True),
+    ([3], [3, 4], 1.0, 1.0, True),
+    ([4], [6], 1.0, 1.0, True),
+    ([5], [], 1.0, 1.0, True),
+    ([6], [], 1.0, 1.0, True),
+    ([7], [], 1.0, 1.0, True),
+    ([], [7], 1.0, 1.0, True),
+    ([8], [8], 1.0, 1.0, True),
+    ([9], [5], 1.0, 1.0, False),
 ]
 
 
@@ -170,7 +174,7 @@ def _doc(doc_id, lang, lang_code, script, title, sents, debris):
 
 def _beads(rows, it_sents, bn_sents, prefix):
     out = []
-    for index, (src, tgt, score, monotonic) in enumerate(rows):
+    for index, (src, tgt, score, confidence, monotonic) in enumerate(rows):
         out.append(
             {
                 "bead_id": f"{prefix}:{index}",
@@ -183,6 +187,7 @@ def _beads(rows, it_sents, bn_sents, prefix):
                 "tgt_text": " ".join(bn_sents[p][0] for p in tgt),
                 "bead": f"{len(src)}-{len(tgt)}",
                 "score": score,
+                "confidence": confidence,
                 "monotonic": monotonic,
                 "method": METHOD,
             }

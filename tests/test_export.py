@@ -18,6 +18,7 @@ import pytest
 import conftest
 
 from diglot import layout
+from diglot.errors import DiglotError
 from diglot.integrity import write_manifest
 
 import diglot
@@ -32,7 +33,8 @@ def run_cli(argv: list[str]) -> int:
     return conftest.run_cli("export", *argv)
 
 
-def expected_rows(root: Path, config: str = "alignments", *, min_score=None, beads=None, pair=None) -> list[dict]:
+def expected_rows(root: Path, config: str = "alignments", *, min_score=None, min_confidence=None, beads=None,
+                  pair=None) -> list[dict]:
     """The beads an export must contain, chosen here independently of diglot.export."""
     lang = {r["doc_id"]: r["lang"] for r in pq.read_table(root / "documents" / "train.parquet").to_pylist()}
     out = []
@@ -40,6 +42,8 @@ def expected_rows(root: Path, config: str = "alignments", *, min_score=None, bea
         if not r["src_ids"] or not r["tgt_ids"] or not r["src_text"].strip() or not r["tgt_text"].strip():
             continue
         if min_score is not None and (r["score"] is None or r["score"] < min_score):
+            continue
+        if min_confidence is not None and (r["confidence"] is None or r["confidence"] < min_confidence):
             continue
         if beads is not None and r["bead"] not in beads:
             continue
@@ -113,6 +117,7 @@ def test_tmx_is_well_formed_tmx_14b_and_round_trips(corpus: Path, tmp_path: Path
             assert segs == {r["src_lang"]: r["src_text"], r["tgt_lang"]: r["tgt_text"]}
             props = {p.get("type"): p.text for p in tu.findall("prop")}
             assert float(props["x-score"]) == r["score"]
+            assert float(props["x-confidence"]) == r["confidence"]
             assert props["x-bead"] == r["bead"]
 
 
@@ -129,6 +134,7 @@ def test_jsonl_round_trip(corpus: Path, tmp_path: Path):
             assert rec["bead_id"] == r["bead_id"] and rec["pair"] == pair
             assert rec["translation"] == {r["src_lang"]: r["src_text"], r["tgt_lang"]: r["tgt_text"]}
             assert rec["score"] == r["score"] and rec["bead"] == r["bead"]
+            assert rec["confidence"] == r["confidence"]
             assert rec["src_ids"] == r["src_ids"] and rec["tgt_ids"] == r["tgt_ids"]
 
 
@@ -140,8 +146,9 @@ def test_tsv_round_trip(corpus: Path, tmp_path: Path):
         mine = [r for r in rows if r["pair"] == pair]
         with open(out / f"corpus.{pair}.tsv", encoding="utf-8", newline="") as handle:
             table = list(csv.reader(handle, delimiter="\t"))
-        assert table[0] == [mine[0]["src_lang"], mine[0]["tgt_lang"], "score", "bead", "bead_id"]
-        assert table[1:] == [[r["src_text"], r["tgt_text"], repr(r["score"]), r["bead"], r["bead_id"]] for r in mine]
+        assert table[0] == [mine[0]["src_lang"], mine[0]["tgt_lang"], "score", "confidence", "bead", "bead_id"]
+        assert table[1:] == [[r["src_text"], r["tgt_text"], repr(r["score"]), repr(r["confidence"]), r["bead"], r["bead_id"]]
+                             for r in mine]
 
 
 # --------------------------------------------------------------------------- awkward text
@@ -233,6 +240,32 @@ def test_min_score_and_bead_filters(corpus: Path, tmp_path: Path):
     assert all(g["score"] >= threshold and g["bead"] in shapes for g in got)
 
 
+def test_min_confidence_filter(corpus: Path, tmp_path: Path):
+    rows = expected_rows(corpus)
+    confidences = sorted(r["confidence"] for r in rows)
+    threshold = confidences[len(confidences) // 2]  # one that occurs: beads at exactly it are kept
+    want = expected_rows(corpus, min_confidence=threshold)
+    assert 0 < len(want) < len(rows), "the filter must keep some beads and drop others"
+    # not the same cut as the score's: the two columns say different things
+    by_score = expected_rows(corpus, min_score=sorted(r["score"] for r in rows)[len(rows) - len(want)])
+    assert {r["bead_id"] for r in want} != {r["bead_id"] for r in by_score}
+    out = tmp_path / "out"
+    assert run_cli(["--format", "jsonl", "--out", str(out), "--corpus", str(corpus),
+                    "--min-confidence", str(threshold)]) == 0
+    got = [json.loads(line) for f in sorted(out.glob("*.jsonl")) for line in f.read_text().splitlines()]
+    assert [g["bead_id"] for g in got] == [r["bead_id"] for r in want]
+    assert min(g["confidence"] for g in got) == threshold
+    # with the score filter, both must hold; through the API as through the CLI
+    from diglot.export import select
+
+    score_cut = sorted(r["score"] for r in rows)[len(rows) // 3]
+    both = expected_rows(corpus, min_score=score_cut, min_confidence=threshold)
+    picked = select(corpus, min_score=score_cut, min_confidence=threshold)
+    assert [p.bead_id for items in picked.values() for p in items] == [r["bead_id"] for r in both]
+    with pytest.raises(DiglotError, match=r"--min-confidence 1.5 is outside \[0, 1\]"):
+        select(corpus, min_confidence=1.5)
+
+
 def test_reversed_pair_swaps_sides(corpus: Path, tmp_path: Path):
     pair = only_pair(corpus)
     rows = expected_rows(corpus, pair=pair)
@@ -268,6 +301,7 @@ def test_gold_config(corpus: Path, tmp_path: Path):
     (["--pair", "xx-yy"], ["--pair xx-yy", "no such pair"]),
     (["--bead", "one-to-one"], ["'one-to-one' is not"]),
     (["--min-score", "1", "--bead", "9-9"], ["nothing written"]),
+    (["--min-confidence", "1"], ["nothing written", "min-confidence=1.0"]),
 ])
 def test_user_errors_exit_2_with_a_message(corpus: Path, tmp_path: Path, capsys, argv, words):
     out = tmp_path / "out"
@@ -278,7 +312,8 @@ def test_user_errors_exit_2_with_a_message(corpus: Path, tmp_path: Path, capsys,
 
 
 def test_bad_arguments_are_refused(corpus: Path, tmp_path: Path, capsys):
-    for argv in (["--min-score", "1.5"], ["--format", "xliff"], ["--config", "sentences"]):
+    for argv in (["--min-score", "1.5"], ["--min-confidence", "1.5"], ["--min-confidence", "-0.1"],
+                 ["--min-confidence", "high"], ["--format", "xliff"], ["--config", "sentences"]):
         base = {"--format": "tsv", "--out": str(tmp_path / "o"), "--corpus": str(corpus)}
         for i in range(0, len(argv), 2):
             base[argv[i]] = argv[i + 1]

@@ -281,6 +281,34 @@ def test_translation_out_of_step_with_alignments_is_caught(corpus: Path):
     assert has(problems, layout.data_file(TRANSLATION), "'xx-yy:nowhere' does not resolve", row=1)
 
 
+def test_confidence_outside_0_1_is_caught_one_sided_beads_included(corpus: Path):
+    rel = layout.data_file(layout.ALIGNMENTS)
+    rows, schema = read_rows(corpus / rel)
+    one_sided = next(k for k, r in enumerate(rows) if not r["src_ids"] or not r["tgt_ids"])
+    two_sided = next(k for k, r in enumerate(rows) if r["src_ids"] and r["tgt_ids"])
+    rows[one_sided]["confidence"] = 1.5
+    rows[two_sided]["confidence"] = -0.25
+    write_rows(corpus / rel, rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, rel, "confidence 1.5 is outside [0, 1]", row=one_sided), problems
+    assert has(problems, rel, "confidence -0.25 is outside [0, 1]", row=two_sided), problems
+    # the translation row of the two-sided bead now differs from it
+    assert has(problems, layout.data_file(TRANSLATION), f"confidence differs from alignments bead {rows[two_sided]['bead_id']}")
+
+
+def test_missing_confidence_is_caught_in_alignments_not_in_gold(corpus: Path):
+    problems_by_config = {}
+    for config in (layout.ALIGNMENTS, layout.GOLD):
+        rows, schema = read_rows(corpus / layout.data_file(config))
+        rows[0]["confidence"] = None
+        write_rows(corpus / layout.data_file(config), rows, schema)
+    write_manifest(corpus)
+    problems = verify(corpus)
+    assert has(problems, layout.data_file(layout.ALIGNMENTS), "confidence is null", row=0), problems
+    assert not problems_for(problems, layout.data_file(layout.GOLD)), problems  # a hand-made bead may have none
+
+
 def test_translation_row_missing_is_caught(corpus: Path):
     path = corpus / layout.data_file(TRANSLATION)
     assert path.is_file(), "the corpus has no translation config"
@@ -394,7 +422,7 @@ WATCHED = {
     "sentences": ("sent_id", "doc_id", "position", "text", "lang"),
     "alignments": ("bead_id", "src_ids", "tgt_ids", "src_text", "bead", "src_doc", "pair"),
     "gold": ("bead_id", "src_ids", "tgt_ids", "tgt_text", "bead", "tgt_doc"),
-    TRANSLATION: ("bead_id", "src_ids", "pair", "translation"),
+    TRANSLATION: ("bead_id", "src_ids", "pair", "translation", "confidence"),
 }
 
 

@@ -106,24 +106,71 @@ def rows_of(dom):
     return dom.find_all("tr", cls="bead")
 
 
-def test_one_row_per_bead_with_type_and_score(sample_corpus, dom):
+def test_one_row_per_bead_with_type_score_and_confidence(sample_corpus, dom):
     beads = {b["bead_id"]: b for b in table(sample_corpus, "alignments") if b["pair"] == "it-bn"}
     rows = rows_of(dom)
     assert len(rows) == len(beads)
     assert {r.attrs["data-bead-id"] for r in rows} == set(beads)
     for r in rows:
         b = beads[r.attrs["data-bead-id"]]
+        two_sided = bool(b["src_ids"] and b["tgt_ids"])
         assert r.attrs["data-bead"] == b["bead"]
         assert float(r.attrs["data-score"]) == b["score"]
+        assert float(r.attrs["data-confidence"]) == b["confidence"]
         meta = r.find_all("td", cls="meta")[0]
         assert meta.find_all("span", cls="bead-type")[0].text() == b["bead"]
-        assert meta.find_all("span", cls="score")[0].text() == f"{b['score']:.2f}"
+        confidence = meta.find_all("span", cls="confidence")[0]
+        assert confidence.text().split()[-1] == f"{b['confidence']:.2f}"
+        assert ("exactly right" if two_sided else "no counterpart") in confidence.attrs["title"]
+        # a one-sided bead has no cosine: showing 0.00 would make it look like a failed pair
+        assert [s.text() for s in meta.find_all("span", cls="score")] == ([f"{b['score']:.2f}"] if two_sided else [])
         # every sentence of the bead is in its column, in order
         for side in ("src", "tgt"):
             cell = r.find_all("td", cls=side)[0]
             assert [s.attrs["data-sent-id"] for s in cell.find_all("span", cls="sent")] == b[f"{side}_ids"]
-            if not b[f"{side}_ids"]:
-                assert "no counterpart" in cell.text()
+
+
+def test_one_sided_runs_are_one_passage_only_in_their_language(sample_corpus, dom):
+    sents = {s["sent_id"]: s for s in table(sample_corpus, "sentences")}
+    docs = {d["doc_id"]: d for d in table(sample_corpus, "documents")}
+    names = {"it": "Italian", "bn": "Bengali"}
+    beads = {b["bead_id"]: b for b in table(sample_corpus, "alignments")}
+    ordered = [beads[r.attrs["data-bead-id"]] for r in rows_of(dom)]
+
+    def side_of(b):
+        return None if b["src_ids"] and b["tgt_ids"] else ("src" if b["src_ids"] else "tgt")
+
+    # the runs, found here from the row order: same side, consecutive sentences
+    runs: list[list[dict]] = []
+    for b in ordered:
+        side = side_of(b)
+        if side is None:
+            continue
+        prev = runs[-1][-1] if runs else None
+        if (prev is not None and side_of(prev) == side and ordered.index(prev) == ordered.index(b) - 1
+                and sents[b[f"{side}_ids"][0]]["position"] == sents[prev[f"{side}_ids"][-1]]["position"] + 1):
+            runs[-1].append(b)
+        else:
+            runs.append([b])
+    assert any(len(run) > 1 for run in runs), "the sample must have a run of one-sided beads"
+    passages = dom.find_all("tbody", cls="passage")
+    assert len(passages) == len(runs)
+    for passage, run in zip(passages, runs):
+        side = side_of(run[0])
+        other = "tgt" if side == "src" else "src"
+        assert passage.attrs["data-side"] == side
+        assert [r.attrs["data-bead-id"] for r in passage.find_all("tr", cls="bead")] == [b["bead_id"] for b in run]
+        head = passage.find_all("tr", cls="passage-head")
+        assert len(head) == 1
+        lang, lacking = docs[run[0][f"{side}_doc"]]["lang"], docs[run[0][f"{other}_doc"]]["lang"]
+        n = sum(len(b[f"{side}_ids"]) for b in run)
+        assert f"only in {names[lang]} · {n} sentence" in head[0].text()
+        assert f"no counterpart in {names[lacking]}" in head[0].text()
+        assert all("one-sided" in r.classes for r in passage.find_all("tr", cls="bead"))
+    # pairs are never inside a passage
+    for tbody in dom.find_all("tbody"):
+        if "passage" not in tbody.classes:
+            assert all(side_of(beads[r.attrs["data-bead-id"]]) is None for r in tbody.find_all("tr", cls="bead"))
 
 
 def test_rows_follow_source_order_and_unmatched_target_sits_in_place(sample_corpus, dom):
@@ -323,8 +370,12 @@ def test_filter_controls_match_the_data(sample_corpus, dom):
     boxes = dom.find_all("input", cls="bead-type")
     assert sorted(b.attrs["value"] for b in boxes) == sorted({b["bead"] for b in beads})
     assert all("checked" in b.attrs for b in boxes)
-    rng = dom.find_all("input", id="min-score")[0]
-    assert (rng.attrs["type"], rng.attrs["min"], rng.attrs["max"], rng.attrs["step"]) == ("range", "0", "1", "any")
+    for column in ("score", "confidence"):
+        rng = dom.find_all("input", id=f"min-{column}")[0]
+        assert (rng.attrs["type"], rng.attrs["min"], rng.attrs["max"], rng.attrs["step"]) == ("range", "0", "1", "any")
+        assert rng.attrs["data-column"] == column and "minimum" in rng.classes
+        # the filter reads data-<column>, which every row carries
+        assert all(f"data-{column}" in r.attrs for r in rows_of(dom))
     assert dom.find_all(id="shown-count")[0].text() == str(len(beads))
 
 

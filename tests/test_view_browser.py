@@ -76,11 +76,14 @@ class Page:
     def shown(self) -> int:
         return int(self.page.locator("#shown-count").inner_text())
 
-    def set_min_score(self, value: float) -> None:
+    def set_min(self, column: str, value: float) -> None:
         # a range input cannot be typed into: set it and fire `input` as a drag would
-        self.page.locator("#min-score").evaluate(
+        self.page.locator(f"#min-{column}").evaluate(
             "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value
         )
+
+    def set_min_score(self, value: float) -> None:
+        self.set_min("score", value)
 
     def close(self):
         self.context.close()
@@ -139,6 +142,47 @@ def test_filters_hide_rows(view, corpus_under_test):
     view.page.locator(f'input.bead-type[value="{common}"]').check()
     assert view.visible() == len(beads)
     assert view.errors == []
+
+
+def test_min_confidence_hides_rows_and_empty_passages(view, corpus_under_test):
+    beads = _beads(corpus_under_test, view.pair)
+    confidences = sorted(b["confidence"] for b in beads)
+    threshold = confidences[len(confidences) // 2]  # one that occurs: rows at exactly it stay visible
+    view.set_min("confidence", threshold)
+    assert view.visible() == view.shown() == sum(b["confidence"] >= threshold for b in beads)
+    assert view.page.locator("#min-confidence + output").inner_text() == f"{threshold:.2f}"
+    shown = view.page.locator("tr.bead:visible").evaluate_all("rs => rs.map(r => Number(r.dataset.confidence))")
+    assert shown and min(shown) >= threshold
+    # a passage's heading shows exactly while one of its beads does
+    for passage in view.page.locator("tbody.passage").all():
+        assert passage.locator("tr.passage-head").is_visible() == (passage.locator("tr.bead:visible").count() > 0)
+    # with the score filter as well, a row must pass both
+    score = sorted(b["score"] for b in beads)[len(beads) // 3]
+    view.set_min_score(score)
+    assert view.visible() == sum(b["confidence"] >= threshold and b["score"] >= score for b in beads)
+    view.set_min("confidence", 0)
+    view.set_min_score(0)
+    assert view.visible() == len(beads)
+    assert view.errors == []
+
+
+def test_one_sided_passages_look_apart_from_pairs(sample_view):
+    page = sample_view.page
+    passages = page.locator("tbody.passage")
+    assert passages.count() >= 2
+    head = passages.first.locator("tr.passage-head")
+    assert head.is_visible() and head.inner_text().strip().startswith("only in ")
+    # the side with text and the empty side are painted differently from a pair's cells
+    backgrounds = page.evaluate("""() => {
+        const bg = el => getComputedStyle(el).backgroundColor + getComputedStyle(el).backgroundImage;
+        const p = document.querySelector('tbody.passage tr.bead');
+        const side = p.closest('tbody').dataset.side, other = side === 'src' ? 'tgt' : 'src';
+        const pair = document.querySelector('tbody:not(.passage) tr.bead');
+        return [bg(p.querySelector('td.' + side)), bg(p.querySelector('td.' + other)), bg(pair.querySelector('td.src'))];
+    }""")
+    text_side, empty_side, pair_cell = backgrounds
+    assert len({text_side, empty_side, pair_cell}) == 3, backgrounds
+    assert sample_view.errors == []
 
 
 def test_gold_differences_match_the_data(view, corpus_under_test):

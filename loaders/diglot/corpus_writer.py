@@ -50,7 +50,8 @@ def read_gold(seeds_dir: Path, manifest: Manifest, docs: list[DocumentRecord]) -
             seen_src += s_ids
             seen_tgt += t_ids
             pair = f"{src.lang}-{tgt.lang}"
-            beads.append(BeadRecord(pair, src.doc_id, tgt.doc_id, s_ids, t_ids, 1.0, m.group(3) is None))
+            # drawn by hand: certain by definition
+            beads.append(BeadRecord(pair, src.doc_id, tgt.doc_id, s_ids, t_ids, 1.0, 1.0, m.group(3) is None))
         for side, seen, doc in (("source", seen_src, src), ("target", seen_tgt, tgt)):
             if sorted(seen) != list(range(len(doc.sentences))):
                 missing = sorted(set(range(len(doc.sentences))) - set(seen))
@@ -130,6 +131,7 @@ def beads_table(beads: list[BeadRecord], docs: list[DocumentRecord], method: dic
                 "tgt_text": " ".join(tgt.sentences[k].text for k in b.tgt),
                 "bead": f"{len(b.src)}-{len(b.tgt)}",
                 "score": round(b.score, 6),
+                "confidence": round(b.confidence, 6),
                 "monotonic": b.monotonic,
                 "method": method,
             }
@@ -150,7 +152,7 @@ def translation_tables(alignment_rows: list[dict], docs: list[DocumentRecord]) -
         languages = layout.pair_in_order((src_lang, tgt_lang), document_langs)
         by_pair.setdefault(languages, []).append(
             {"bead_id": r["bead_id"], "pair": r["pair"], "translation": {src_lang: r["src_text"], tgt_lang: r["tgt_text"]},
-             "score": r["score"], "src_ids": r["src_ids"], "tgt_ids": r["tgt_ids"]}
+             "score": r["score"], "confidence": r["confidence"], "src_ids": r["src_ids"], "tgt_ids": r["tgt_ids"]}
         )
     return dict(sorted(by_pair.items(), key=lambda item: [document_langs.index(lang) for lang in item[0]]))
 

@@ -124,7 +124,7 @@ def align_pair(src: DocumentRecord, tgt: DocumentRecord, embedder) -> list[BeadR
 
     beads = align([s.text for s in src.sentences], [s.text for s in tgt.sentences], embedder=embedder)
     pair = f"{src.lang}-{tgt.lang}"
-    return [BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(b.src), tuple(b.tgt), float(b.score), bool(b.monotonic)) for b in beads]
+    return [BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(b.src), tuple(b.tgt), float(b.score), float(b.confidence), bool(b.monotonic)) for b in beads]
 
 
 # -- build -----------------------------------------------------------------------------

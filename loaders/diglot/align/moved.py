@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from diglot.align.distance import relative_distance
 from diglot.align.dp import Bead
 
 
@@ -47,8 +48,8 @@ def find_moved(
     beads: list[Bead],
     x: np.ndarray,
     y: np.ndarray,
-    near_x: np.ndarray,
-    near_y: np.ndarray,
+    mean_x: np.ndarray,
+    mean_y: np.ndarray,
     *,
     max_distance: float = 0.45,
     min_gap: float = 0.15,
@@ -56,7 +57,7 @@ def find_moved(
 ) -> list[Bead]:
     """Return `beads` with moved pairs merged into non-monotonic 1-1 beads.
 
-    near_x[k] / near_y[k]: each sentence's mean cosine to the other document.
+    mean_x[k] / mean_y[k]: each sentence's mean cosine to the other document.
     Each leftover pool is capped at `max_pool` sentences so memory stays bounded.
     """
     lone_src = [b.src[0] for b in beads if b.src and not b.tgt]
@@ -75,8 +76,7 @@ def find_moved(
     for start in range(0, len(us), 1024):
         rows = us[start : start + 1024]
         sim = x[rows] @ y[ut].T
-        den = (1.0 - near_x[rows])[:, None] + (1.0 - near_y[ut])[None, :]
-        r = 2.0 * (1.0 - sim) / np.maximum(den, 1e-3)
+        r = relative_distance(sim, mean_x[rows][:, None], mean_y[ut][None, :])
         order = np.argsort(r, axis=1, kind="stable")[:, :2]
         best_t[start : start + len(rows)] = order[:, 0]
         best_r[start : start + len(rows)] = r[np.arange(len(rows)), order[:, 0]]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from diglot.align.distance import relative_distance
 from diglot.align.dp import Bead
 
 DETACH_GAIN = 0.02
@@ -84,16 +85,15 @@ def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndar
         _detach_edges(src, tgt, x, y, gain, out)
         if best_x is not None and len(src) == 1 and len(tgt) == 1:
             i, j = src[0], tgt[0]
-            ratio = 2.0 * (1.0 - float(x[i] @ y[j])) / max((1.0 - best_x[i]) + (1.0 - best_y[j]), 1e-3)
-            if ratio > max_ratio:
+            if relative_distance(float(x[i] @ y[j]), best_x[i], best_y[j]) > max_ratio:
                 out += [Bead((i,), (), 0.0), Bead((), (j,), 0.0)]
                 continue
         out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
     # back into document order: by first source sentence, target-only beads by position
-    return sorted(out, key=_order_key(out))
+    return sorted(out, key=order_key(out))
 
 
-def _order_key(beads: list[Bead]):
+def order_key(beads: list[Bead]):
     """Sort key keeping one-sided target beads where the target order puts them."""
     tgt_to_src: dict[int, float] = {}
     for b in beads:
@@ -121,3 +121,50 @@ def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray) -> list[Bea
         score = min(1.0, max(0.0, _cos(x, y, b.src, b.tgt))) if b.src and b.tgt else 0.0
         out.append(Bead(b.src, b.tgt, round(score, 6), b.monotonic))
     return out
+
+
+
+def extend_runs(beads: list[Bead], x, y, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float) -> list[Bead]:
+    """Give a bead's edge sentence to the one-sided run next to it when it looks like part of it.
+
+    The DP glues the first or last sentence of a passage without counterpart
+    onto the neighbouring bead when that is cheaper than one more deletion.
+    An edge sentence is detached when the sentence beyond it is one-sided, its
+    own log-odds of a counterpart is below `max_log_odds`, and the bead's
+    cosine does not drop without it.
+    """
+    lone_x = np.zeros(len(odds_x) + 2, bool)  # shifted by one: index -1 and n are never lone
+    lone_y = np.zeros(len(odds_y) + 2, bool)
+    for b in beads:
+        if not b.tgt:
+            lone_x[b.src[0] + 1] = True
+        if not b.src:
+            lone_y[b.tgt[0] + 1] = True
+    out: list[Bead] = []
+    for b in beads:
+        if not (b.src and b.tgt):
+            out.append(b)
+            continue
+        src, tgt = list(b.src), list(b.tgt)
+        moved = True
+        while moved and len(src) + len(tgt) > 2:
+            moved = False
+            base = _cos(x, y, src, tgt)
+            for side, odds, lone in ((src, odds_x, lone_x), (tgt, odds_y, lone_y)):
+                if len(side) < 2:
+                    continue
+                for k, beyond in ((side[0], side[0] - 1), (side[-1], side[-1] + 1)):
+                    if not lone[beyond + 1] or odds[k] >= max_log_odds:
+                        continue
+                    rest = [i for i in side if i != k]
+                    if (_cos(x, y, rest, tgt) if side is src else _cos(x, y, src, rest)) < base:
+                        continue
+                    side.remove(k)
+                    lone[k + 1] = True
+                    out.append(Bead((k,), (), 0.0) if side is src else Bead((), (k,), 0.0))
+                    moved = True
+                    break
+                if moved:
+                    break
+        out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
+    return sorted(out, key=order_key(out))

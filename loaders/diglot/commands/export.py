@@ -9,7 +9,7 @@ from diglot.commands import corpus_option
 from diglot.errors import DiglotError
 
 
-def _score(text: str) -> float:
+def _unit_interval(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -26,8 +26,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path,
                         help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>; "
                              "'-': stdout (one file's worth: not moses, one pair)")
-    parser.add_argument("--min-score", type=_score, default=None, metavar="S",
-                        help="keep beads scoring at least S (in [0, 1])")
+    parser.add_argument("--min-score", type=_unit_interval, default=None, metavar="S",
+                        help="keep beads whose two sides have a cosine of at least S (in [0, 1])")
+    parser.add_argument("--min-confidence", type=_unit_interval, default=None, metavar="C",
+                        help="keep beads at least C likely to be exactly right (in [0, 1]; 0.9 for clean pairs)")
     parser.add_argument("--bead", default=None, metavar="SHAPES",
                         help="keep only these bead shapes, e.g. 1-1,2-1")
     parser.add_argument("--pair", default=None, metavar="SRC-TGT",
@@ -43,11 +45,15 @@ def run(args: argparse.Namespace) -> int:
     root = corpus_option.corpus_for("export", args.corpus)
     if str(args.out) == "-":
         return _to_stdout(args, root)
-    written = export(args.format, args.out, root=root, config=args.config,
-                     min_score=args.min_score, beads=args.bead, pair=args.pair)
-    for path in written:
+    for path in export(args.format, args.out, **_selection(args, root)):
         print(path)
     return 0
+
+
+def _selection(args: argparse.Namespace, root: Path) -> dict:
+    """Which corpus and which beads: the same for a folder and for stdout."""
+    return dict(root=root, config=args.config, min_score=args.min_score, min_confidence=args.min_confidence,
+                beads=args.bead, pair=args.pair)
 
 
 def _to_stdout(args: argparse.Namespace, root: Path) -> int:
@@ -58,8 +64,7 @@ def _to_stdout(args: argparse.Namespace, root: Path) -> int:
     from diglot.textio import open_output
 
     with tempfile.TemporaryDirectory() as scratch:
-        written = export(args.format, scratch, root=root, config=args.config,
-                         min_score=args.min_score, beads=args.bead, pair=args.pair)
+        written = export(args.format, scratch, **_selection(args, root))
         if len(written) > 1:
             raise DiglotError(f"--out -: this export is {len(written)} files "
                               f"({', '.join(p.name for p in written)}); stdout holds one: give a folder"

@@ -1,7 +1,7 @@
 """Export aligned beads for translation tools: Moses, TMX 1.4b, JSONL, TSV.
 
 `select()` reads the beads of `alignments` (or `gold`) that have text on both
-sides, filtered by score, bead shape and language pair; `export()` writes
+sides, filtered by score, confidence, bead shape and language pair; `export()` writes
 them to a folder, one file (Moses: one file per language) per language pair:
 
     moses  OUT/corpus.<pair>.<src lang>, OUT/corpus.<pair>.<tgt lang>
@@ -39,6 +39,7 @@ class Pair:
     src: str
     tgt: str
     score: float | None
+    confidence: float | None
     bead: str  # "<n src>-<n tgt>" as exported
     src_ids: tuple[str, ...]
     tgt_ids: tuple[str, ...]
@@ -75,10 +76,14 @@ def select(
     *,
     config: str = "alignments",
     min_score: float | None = None,
+    min_confidence: float | None = None,
     beads: str | Sequence[str] | None = None,
     pair: str | None = None,
 ) -> dict[str, list[Pair]]:
-    """Beads with text on both sides, grouped by exported pair, in file order."""
+    """Beads with text on both sides, grouped by exported pair, in file order.
+
+    min_score keeps beads whose cosine is at least that; min_confidence those
+    at least that likely to be exactly right (0.9 for clean training pairs)."""
     import polars as pl
 
     from diglot.load import corpus_dir
@@ -86,8 +91,10 @@ def select(
     root = Path(root) if root is not None else corpus_dir()
     if config not in BEAD_CONFIGS:
         raise DiglotError(f"--config must be one of {', '.join(BEAD_CONFIGS)}, not {config!r}")
-    if min_score is not None and not (0.0 <= min_score <= 1.0):
-        raise DiglotError(f"--min-score {min_score} is outside [0, 1]")
+    minimums = {"score": min_score, "confidence": min_confidence}
+    for column, minimum in minimums.items():
+        if minimum is not None and not (0.0 <= minimum <= 1.0):
+            raise DiglotError(f"--min-{column} {minimum} is outside [0, 1]")
     shapes = parse_beads(beads)
 
     table = _read_config(root, config)
@@ -115,8 +122,9 @@ def select(
 
     both_sides = (pl.col("src_ids").list.len() > 0) & (pl.col("tgt_ids").list.len() > 0)
     table = table.filter(both_sides.fill_null(False))
-    if min_score is not None:
-        table = table.filter((pl.col("score") >= min_score).fill_null(False))
+    for column, minimum in minimums.items():
+        if minimum is not None:
+            table = table.filter((pl.col(column) >= minimum).fill_null(False))
 
     grouped: dict[str, list[Pair]] = {}
     for row in table.iter_rows(named=True):
@@ -125,14 +133,14 @@ def select(
         src_lang, tgt_lang = lang_of[row["src_doc"]], lang_of[row["tgt_doc"]]
         item = Pair(
             bead_id=row["bead_id"], pair=f"{src_lang}-{tgt_lang}", src_lang=src_lang, tgt_lang=tgt_lang,
-            src=row["src_text"], tgt=row["tgt_text"], score=row["score"], bead=row["bead"],
+            src=row["src_text"], tgt=row["tgt_text"], score=row["score"], confidence=row["confidence"], bead=row["bead"],
             src_ids=tuple(row["src_ids"]), tgt_ids=tuple(row["tgt_ids"]),
         )
         if swap:
             n_src, n_tgt = item.bead.split("-")
             item = Pair(
                 bead_id=item.bead_id, pair=f"{tgt_lang}-{src_lang}", src_lang=tgt_lang, tgt_lang=src_lang,
-                src=item.tgt, tgt=item.src, score=item.score, bead=f"{n_tgt}-{n_src}",
+                src=item.tgt, tgt=item.src, score=item.score, confidence=item.confidence, bead=f"{n_tgt}-{n_src}",
                 src_ids=item.tgt_ids, tgt_ids=item.src_ids,
             )
         if shapes is not None and item.bead not in shapes:
@@ -150,6 +158,7 @@ def export(
     root: str | Path | None = None,
     config: str = "alignments",
     min_score: float | None = None,
+    min_confidence: float | None = None,
     beads: str | Sequence[str] | None = None,
     pair: str | None = None,
 ) -> list[Path]:
@@ -162,10 +171,10 @@ def export(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise DiglotError(f"{out}: exists and is not a folder (--out names the folder to write into)")
-    groups = select(root, config=config, min_score=min_score, beads=beads, pair=pair)
+    groups = select(root, config=config, min_score=min_score, min_confidence=min_confidence, beads=beads, pair=pair)
     if not groups:
-        raise DiglotError(f"no bead of {config} has text on both sides and matches the filters "
-                          f"(min-score={min_score}, bead={beads}, pair={pair}); nothing written")
+        raise DiglotError(f"no bead of {config} has text on both sides and matches the filters (min-score={min_score}, "
+                          f"min-confidence={min_confidence}, bead={beads}, pair={pair}); nothing written")
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for pair_name, items in groups.items():

@@ -1,7 +1,7 @@
 """JSON Lines: one bead per line, with the HF `translation` convention.
 
     {"bead_id": ..., "pair": "it-bn", "src_lang": "it", "tgt_lang": "bn",
-     "bead": "1-1", "score": 0.93, "src_ids": [...], "tgt_ids": [...],
+     "bead": "1-1", "score": 0.93, "confidence": 0.97, "src_ids": [...], "tgt_ids": [...],
      "translation": {"it": "...", "bn": "..."}}
 
 Characters other line readers treat as line breaks (U+2028, U+2029, U+0085)
@@ -28,6 +28,7 @@ def record(p: Pair) -> dict:
         "tgt_lang": p.tgt_lang,
         "bead": p.bead,
         "score": p.score,
+        "confidence": p.confidence,
         "src_ids": list(p.src_ids),
         "tgt_ids": list(p.tgt_ids),
         "translation": {p.src_lang: p.src, p.tgt_lang: p.tgt},

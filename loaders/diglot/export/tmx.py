@@ -7,7 +7,7 @@
               o-tmf="diglot-parquet" adminlang="en" srclang="it" datatype="plaintext"/>
       <body>
         <tu tuid="it-bn:0001">
-          <prop type="x-score">0.93</prop><prop type="x-bead">1-1</prop>
+          <prop type="x-score">0.93</prop><prop type="x-confidence">0.97</prop><prop type="x-bead">1-1</prop>
           <tuv xml:lang="it"><seg>...</seg></tuv>
           <tuv xml:lang="bn"><seg>...</seg></tuv>
         </tu>
@@ -62,8 +62,9 @@ def build(pairs: Sequence[Pair]) -> ET.ElementTree:
     body = ET.SubElement(root, "body")
     for p in pairs:
         tu = ET.SubElement(body, "tu", {"tuid": p.bead_id, "srclang": p.src_lang})
-        if p.score is not None:
-            ET.SubElement(tu, "prop", {"type": "x-score"}).text = repr(p.score)
+        for kind, value in (("x-score", p.score), ("x-confidence", p.confidence)):
+            if value is not None:
+                ET.SubElement(tu, "prop", {"type": kind}).text = repr(value)
         ET.SubElement(tu, "prop", {"type": "x-bead"}).text = p.bead
         for lang, text in ((p.src_lang, p.src), (p.tgt_lang, p.tgt)):
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})

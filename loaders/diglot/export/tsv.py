@@ -1,6 +1,6 @@
 """Tab-separated values with a header row:
 
-    <src lang>  <tgt lang>  score  bead  bead_id
+    <src lang>  <tgt lang>  score  confidence  bead  bead_id
 
 Written by the `csv` module (tab delimiter, '\\n' line ends, minimal
 quoting): a field holding a tab, a quote or a line break is quoted (a row
@@ -25,9 +25,9 @@ def write(pairs: Sequence[Pair], out: Path, *, stem: str) -> list[Path]:
         # csv leaves a lone CR unquoted when the line terminator is LF, and a
         # reader would take it for a line end: rows holding one quote all fields
         quote_all = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
-        minimal.writerow([pairs[0].src_lang, pairs[0].tgt_lang, "score", "bead", "bead_id"])
+        minimal.writerow([pairs[0].src_lang, pairs[0].tgt_lang, "score", "confidence", "bead", "bead_id"])
         for p in pairs:
-            row = [p.src, p.tgt, "" if p.score is None else repr(p.score), p.bead, p.bead_id]
+            row = [p.src, p.tgt, *("" if v is None else repr(v) for v in (p.score, p.confidence)), p.bead, p.bead_id]
             (quote_all if any("\r" in field for field in row) else minimal).writerow(row)
     tmp.replace(path)
     return [path]

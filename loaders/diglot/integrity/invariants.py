@@ -19,8 +19,9 @@ from diglot import layout
 from diglot.integrity.card import CARD
 from diglot.integrity.report import FILE, ROW, Report, Table
 
-# Columns that may hold nulls: nothing detected, or no score for a hand-made bead.
-NULLABLE = {layout.DOCUMENTS: {"lang_detected"}, layout.SENTENCES: {"lang_detected"}, layout.GOLD: {"score"}}
+# Columns that may hold nulls: nothing detected, or no score or confidence for a hand-made bead.
+NULLABLE = {layout.DOCUMENTS: {"lang_detected"}, layout.SENTENCES: {"lang_detected"},
+            layout.GOLD: {"score", "confidence"}}
 _MAX_NULL_REPORTS = 5
 Normalizer = Callable[[str, str], str]
 
@@ -190,10 +191,9 @@ def _check_beads(beads: Table, docs: Table, sents: Table, report: Report) -> Non
     report.rows(frame.filter(pl.col("bead").ne_missing(pl.col("expected_bead"))),
                 lambda r: f"bead {r['bead']!r} does not match {len(r['src_ids'] or [])} src and "
                           f"{len(r['tgt_ids'] or [])} tgt ids")
-    if name == layout.ALIGNMENTS:
-        report.rows(frame.filter(pl.col("score").is_null()), "score is null")
-    report.rows(frame.filter(~pl.col("score").is_between(0.0, 1.0).fill_null(True)),
-                lambda r: f"score {r['score']} is outside [0, 1]")
+    for column in ("score", "confidence"):  # one-sided beads included
+        report.rows(frame.filter(~pl.col(column).is_between(0.0, 1.0).fill_null(True)),
+                    lambda r, c=column: f"{c} {r[c]} is outside [0, 1]")
 
     sentence = sents.frame.unique("sent_id", keep="first").select("sent_id", pl.col("doc_id").alias("sent_doc"),
                                                                   pl.col("text").alias("sent_text"))
@@ -236,9 +236,13 @@ def _check_beads(beads: Table, docs: Table, sents: Table, report: Report) -> Non
     report.rows(missing, lambda r: f"sentence {r['sent_id']} is in no bead of {name} for {r['src_doc']} -> {r['tgt_doc']}")
 
 
+# columns a translation-<a>-<b> row copies from its alignments bead
+_SHARED_WITH_ALIGNMENTS = ("pair", "score", "confidence", "src_ids", "tgt_ids")
+
+
 def _check_translations(translations: dict[str, Table], alignments: Table, docs: Table, report: Report) -> None:
     """Each translation-<a>-<b> config holds exactly the two-sided a/b beads of
-    alignments, with the same ids, pair and score, and their text under each language."""
+    alignments, with the same ids, pair, score and confidence, and their text under each language."""
     document_langs = docs.frame["lang"].to_list()
     lang_of = docs.frame.unique("doc_id", keep="first").select("doc_id", "lang")
     beads = alignments.frame.join(lang_of.rename({"doc_id": "src_doc", "lang": "src_lang"}), on="src_doc") \
@@ -253,7 +257,7 @@ def _check_translations(translations: dict[str, Table], alignments: Table, docs:
             report.add(CARD, f"config {name!r} names its languages out of order: the documents list "
                              f"{' before '.join(layout.pair_in_order(languages, document_langs))}", "card")
         bead_cols = beads.select("bead_id", "config", "src_lang", "tgt_lang", "src_text", "tgt_text",
-                                 *[pl.col(c).alias(f"bead_{c}") for c in ("pair", "score", "src_ids", "tgt_ids")],
+                                 *[pl.col(c).alias(f"bead_{c}") for c in _SHARED_WITH_ALIGNMENTS],
                                  pl.lit(True).alias("resolved"))
         frame = table.frame.join(bead_cols, on="bead_id", how="left")
         report.rows(frame.filter(pl.col("resolved").is_null()),
@@ -261,7 +265,7 @@ def _check_translations(translations: dict[str, Table], alignments: Table, docs:
         frame = frame.filter(pl.col("resolved"))
         report.rows(frame.filter(pl.col("config") != name),
                     lambda r, n=name: f"bead {r['bead_id']} is {r['src_lang']}-{r['tgt_lang']}, not a bead of {n}")
-        for column in ("pair", "score", "src_ids", "tgt_ids"):
+        for column in _SHARED_WITH_ALIGNMENTS:
             report.rows(frame.filter(pl.col(column).ne_missing(pl.col(f"bead_{column}"))),
                         lambda r, c=column: f"{c} differs from alignments bead {r['bead_id']}")
         for lang in languages:

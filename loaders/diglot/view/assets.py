@@ -81,6 +81,19 @@ th .doc-title { display: block; font-weight: 400; white-space: nowrap; overflow:
 .sent.foreign-sentence { background: #e7f5ff; text-decoration: underline dotted #1c7ed6; }
 .foreign { background: #e7f5ff; border-bottom: 1px dotted #1c7ed6; }
 .none { color: var(--muted); font-style: italic; font-size: .85rem; }
+.confidence { display: block; margin-top: .2rem; font-variant-numeric: tabular-nums; }
+tbody.passage[hidden] { display: none; }
+tbody.passage { --only: #e6f4ea; }
+tbody.passage tr.passage-head td { border-bottom: 0; padding: .5rem .5rem .1rem; font-size: .78rem; font-weight: 600;
+  color: #2b6a3f; letter-spacing: .02em; }
+tbody.passage tr.bead td { border-bottom: 0; }
+tbody.passage tr.bead:last-child td { border-bottom: 1px solid var(--border); }
+tbody.passage[data-side=src] td.src, tbody.passage[data-side=tgt] td.tgt { background: var(--only); }
+tbody.passage[data-side=src] td.tgt, tbody.passage[data-side=tgt] td.src {
+  background: repeating-linear-gradient(135deg, transparent 0 6px, #f1f3f5 6px 8px); }
+tbody.passage[data-side=src] tr.passage-head td:nth-child(2) { text-align: start; }
+tbody.passage[data-side=tgt] tr.passage-head td:nth-child(2) { text-align: end; }
+.sw.passage { background: #e6f4ea; border: 1px solid #2b6a3f; }
 .debris { display: block; margin: .15rem 0; padding: 0 .3rem; font-size: .75rem; color: #862e9c;
   background: #f8f0fc; border: 1px dashed #cc5de8; border-radius: 3px; cursor: help; width: fit-content; }
 .partner, .ghost { font-size: .75rem; color: var(--moved); }
@@ -97,36 +110,48 @@ JS = """
 (function () {
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.bead"));
-  var range = document.getElementById("min-score");
-  var rangeOut = document.getElementById("min-score-value");
+  var minimums = Array.prototype.slice.call(document.querySelectorAll("input.minimum"));
+  var passages = Array.prototype.slice.call(document.querySelectorAll("tbody.passage"));
   var shown = document.getElementById("shown-count");
   var onlyDiff = document.getElementById("only-diff");
   var onlyMoved = document.getElementById("only-moved");
   var boxes = Array.prototype.slice.call(document.querySelectorAll("input.bead-type"));
+  function least(input) {
+    var value = parseFloat(input.value);
+    return isNaN(value) ? 0 : value;
+  }
+  // a passage's heading shows while any of its beads does
+  function headings() {
+    passages.forEach(function (p) { p.hidden = p.querySelector("tr.bead:not([hidden])") === null; });
+  }
   function apply() {
-    var min = parseFloat(range.value);
-    if (isNaN(min)) { min = 0; }
     var types = {};
     boxes.forEach(function (b) { if (b.checked) { types[b.value] = true; } });
     var n = 0;
     rows.forEach(function (r) {
-      var show = parseFloat(r.dataset.score) >= min && types[r.dataset.bead] === true
+      var show = minimums.every(function (m) { return parseFloat(r.dataset[m.dataset.column]) >= least(m); })
+        && types[r.dataset.bead] === true
         && (!onlyDiff.checked || r.dataset.gold === "diff")
         && (!onlyMoved.checked || r.dataset.moved === "1");
       r.hidden = !show;
       if (show) { n += 1; }
     });
     shown.textContent = String(n);
-    rangeOut.textContent = min.toFixed(2);
+    minimums.forEach(function (m) { m.nextElementSibling.textContent = least(m).toFixed(2); });
+    headings();
   }
   // following a link to a filtered-out row shows it again
   function reveal() {
     var id = decodeURIComponent(location.hash.slice(1));
     var el = id ? document.getElementById(id) : null;
     var row = el ? el.closest("tr.bead") : null;
-    if (row && row.hidden) { row.hidden = false; shown.textContent = String(Number(shown.textContent) + 1); }
+    if (row && row.hidden) {
+      row.hidden = false;
+      shown.textContent = String(Number(shown.textContent) + 1);
+      headings();
+    }
   }
-  range.addEventListener("input", apply);
+  minimums.forEach(function (m) { m.addEventListener("input", apply); });
   document.getElementById("filters").addEventListener("change", apply);
   window.addEventListener("hashchange", reveal);
   apply();

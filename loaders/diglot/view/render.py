@@ -3,8 +3,12 @@
 One table per document pair, one row per bead, rows in the order of the
 source document. Moved (non-monotonic) beads sit at their source position,
 are marked, and link to a placeholder at the target sentence's own position
-(and back). Where a `gold` config exists, beads the automatic alignment does
-not share with gold are highlighted and the gold beads it misses are listed.
+(and back). A run of one-sided beads on the same side is one passage "only in
+<language>", set apart from the pairs. Each bead shows its score (the cosine
+of its two sides) and its confidence (the probability that it is exactly
+right); both can be filtered on. Where a `gold` config exists, beads the
+automatic alignment does not share with gold are highlighted and the gold
+beads it misses are listed.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import os
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, groupby
 from pathlib import Path
 
 from diglot.errors import DiglotError
@@ -177,9 +181,11 @@ class _Doc:
     def attrs(self) -> str:
         return f'lang="{esc(self.lang)}" dir="{self.dir}" data-script="{esc(self.script)}"'
 
+    def name(self) -> str:
+        return _LANG_NAMES.get(self.lang, self.lang)
+
     def label(self) -> str:
-        name = _LANG_NAMES.get(self.lang, self.lang)
-        return f"{self.doc_id} ({name})"
+        return f"{self.doc_id} ({self.name()})"
 
     def th_html(self) -> str:
         title = self.doc.get("title") or ""
@@ -247,8 +253,6 @@ def _cell_html(row: _Row, side: str, doc: _Doc, sentences: dict, last_sent: str 
     parts = []
     if side == "tgt":
         parts += [_ghost_html(r) for where, r in row.ghosts if where == "before"]
-    if not ids:
-        parts.append('<span class="none" lang="en" dir="ltr">∅ no counterpart</span>')
     fallback = bead[f"{side}_text"] or ""
     for sid in ids:
         parts += [doc.debris_html(d) for d in doc.debris_before.get(sid, [])]
@@ -279,37 +283,92 @@ def _score_colour(score: float) -> str:
     return f"hsl({max(0.0, min(1.0, score)) * 120:.0f}, 65%, 45%)"
 
 
+def _one_side(row: _Row) -> str | None:
+    """The side of a one-sided bead ("src" or "tgt"); None for a pair."""
+    if row.src_pos and row.tgt_pos:
+        return None
+    return "src" if row.src_pos else "tgt"
+
+
+def _passages(rows: list[_Row]) -> list[tuple[str | None, list[_Row]]]:
+    """Rows in runs: each run of one-sided beads on the same side, over consecutive
+    sentences, is one passage (side, rows); each pair stands alone (None, [row])."""
+    runs: list[tuple[str | None, list[_Row]]] = []
+    for row in rows:
+        side = _one_side(row)
+        if side and runs and runs[-1][0] == side:
+            last = runs[-1][1][-1]
+            if getattr(row, f"{side}_pos")[0] == getattr(last, f"{side}_pos")[-1] + 1:
+                runs[-1][1].append(row)
+                continue
+        runs.append((side, [row]))
+    return runs
+
+
+def _passage_head_html(side: str, rows: list[_Row], src: _Doc, tgt: _Doc) -> str:
+    has, lacks = (src, tgt) if side == "src" else (tgt, src)
+    n = sum(len(r.bead[f"{side}_ids"]) for r in rows)
+    return (
+        f'<tr class="passage-head" data-side="{side}"><td class="num"></td>'
+        f'<td colspan="3" lang="en" dir="ltr">only in {esc(has.name())} · {n} sentence{"s" if n != 1 else ""} '
+        f"with no counterpart in {esc(lacks.name())}</td></tr>"
+    )
+
+
 def _row_html(row: _Row, src: _Doc, tgt: _Doc, sentences, last_src, last_tgt, host_of) -> str:
     bead = row.bead
     moved = bead["monotonic"] is False
     score = float(bead["score"]) if bead["score"] is not None else 0.0
+    confidence = float(bead["confidence"]) if bead.get("confidence") is not None else 0.0
+    one_side = _one_side(row)
     classes = ["bead"]
     if moved:
         classes.append("moved")
     if row.gold == "diff":
         classes.append("gold-diff")
-    if not bead["src_ids"] or not bead["tgt_ids"]:
-        classes.append("unmatched")
+    if one_side:
+        classes.append("one-sided")
     badges = ""
     if moved:
         badges += '<span class="badge moved" title="matched out of order (monotonic = false)">moved</span> '
     if row.gold == "diff":
         badges += f'<span class="badge diff" title="{esc(row.gold_note)}">≠ gold</span>'
+    # a one-sided bead has no cosine to show: its confidence says how sure the gap is
+    sure_of = "this sentence has no counterpart" if one_side else "this bead is exactly right"
     meta = (
         f'<span class="bead-type" title="bead type: {esc(bead["bead"])}">{esc(bead["bead"])}</span>'
-        f'<span class="score" title="score">{score:.2f}</span>'
-        f'<span class="scorebar"><span style="width:{score * 100:.0f}%;background:{_score_colour(score)}"></span></span>'
+        + ("" if one_side else
+           f'<span class="score" title="score: cosine of the two sides (not a probability)">{score:.2f}</span>'
+           f'<span class="scorebar"><span style="width:{score * 100:.0f}%;background:{_score_colour(score)}"></span></span>')
+        + f'<span class="confidence" title="confidence: probability that {sure_of}">'
+        f'<span style="color:{_score_colour(confidence)}">●</span> {confidence:.2f}</span>'
         f"{badges}"
     )
     return (
         f'<tr class="{" ".join(classes)}" id="row-{esc(bead["bead_id"])}" data-bead-id="{esc(bead["bead_id"])}" '
-        f'data-bead="{esc(bead["bead"])}" data-score="{score!r}" data-moved="{1 if moved else 0}" data-gold="{row.gold}">'
+        f'data-bead="{esc(bead["bead"])}" data-score="{score!r}" data-confidence="{confidence!r}" '
+        f'data-moved="{1 if moved else 0}" data-gold="{row.gold}">'
         f'<td class="num"><a href="#row-{esc(bead["bead_id"])}" title="{esc(bead["bead_id"])}">{row.number}</a></td>'
         f"{_cell_html(row, 'src', src, sentences, last_src, host_of)}"
         f'<td class="meta">{meta}</td>'
         f"{_cell_html(row, 'tgt', tgt, sentences, last_tgt, host_of)}"
         "</tr>"
     )
+
+
+def _tbodies_html(rows: list[_Row], src: _Doc, tgt: _Doc, sentences, last_src, last_tgt, host_of) -> str:
+    """Consecutive pairs in one <tbody>; each one-sided passage in its own, under its heading."""
+    def html(run: list[_Row]) -> str:
+        return "".join(_row_html(r, src, tgt, sentences, last_src, last_tgt, host_of) for r in run)
+
+    out = []
+    for are_pairs, group in groupby(_passages(rows), key=lambda passage: passage[0] is None):
+        if are_pairs:
+            out.append(f"<tbody>{''.join(html(run) for _, run in group)}</tbody>")
+        else:
+            out += [f'<tbody class="passage" data-side="{side}">{_passage_head_html(side, run, src, tgt)}{html(run)}</tbody>'
+                    for side, run in group]
+    return "".join(out)
 
 
 def _docinfo_html(doc: _Doc) -> str:
@@ -391,15 +450,15 @@ def render_html(corpus_path: str | os.PathLike | None = None, pair: str | None =
         shown_ids = {s for r in rows for s in list(r.bead["src_ids"]) + list(r.bead["tgt_ids"])}
         last_src = next((s["sent_id"] for s in reversed(src.sentences) if s["sent_id"] in shown_ids), None)
         last_tgt = next((s["sent_id"] for s in reversed(tgt.sentences) if s["sent_id"] in shown_ids), None)
-        body = "".join(_row_html(r, src, tgt, sentences, last_src, last_tgt, host_of) for r in rows)
+        body = _tbodies_html(rows, src, tgt, sentences, last_src, last_tgt, host_of)
         sections.append(
             f'<section class="docpair" data-src-doc="{esc(src_id)}" data-tgt-doc="{esc(tgt_id)}">'
             f"<h2>{esc(src.label())} ↔ {esc(tgt.label())}</h2>"
             f'<details class="docinfo"><summary>documents, removed debris</summary><ul>'
             f"{_docinfo_html(src)}{_docinfo_html(tgt)}</ul></details>"
             '<table class="beads"><colgroup><col class="c-num"><col class="c-src"><col class="c-meta"><col class="c-tgt"></colgroup>'
-            f"<thead><tr><th>#</th>{src.th_html()}<th>bead · score</th>{tgt.th_html()}</tr></thead>"
-            f"<tbody>{body}</tbody></table>"
+            f"<thead><tr><th>#</th>{src.th_html()}<th>bead · score · confidence</th>{tgt.th_html()}</tr></thead>"
+            f"{body}</table>"
             f"{_gold_missing_html(missing, src, tgt)}</section>"
         )
 
@@ -448,13 +507,15 @@ def render_html(corpus_path: str | os.PathLike | None = None, pair: str | None =
 <h1>diglot · {esc(pair)} side by side</h1>
 <p class="summary">{summary}</p>
 <form id="filters" onsubmit="return false">
-<label>min score <input type="range" id="min-score" min="0" max="1" step="any" value="0"> <output id="min-score-value" for="min-score">0.00</output></label>
+<label title="cosine of a bead's two sides">min score <input type="range" class="minimum" id="min-score" data-column="score" min="0" max="1" step="any" value="0"> <output for="min-score">0.00</output></label>
+<label title="probability that a bead is exactly right; 0.9 keeps clean pairs">min confidence <input type="range" class="minimum" id="min-confidence" data-column="confidence" min="0" max="1" step="any" value="0"> <output for="min-confidence">0.00</output></label>
 <fieldset id="bead-types"><legend>bead</legend>{boxes}</fieldset>
 <label><input type="checkbox" id="only-moved"> only moved</label>
 <label><input type="checkbox" id="only-diff"{disabled}> only ≠ gold</label>
 <span><span class="count" id="shown-count">{len(all_rows)}</span> of {len(all_rows)} beads shown</span>
 </form>
-<div class="legend"><span><i class="sw" style="background:#fff4e6;box-shadow:inset 3px 0 0 #d9480f"></i>differs from gold</span>
+<div class="legend"><span><i class="sw passage"></i>only in one version (a passage the other lacks)</span>
+<span><i class="sw" style="background:#fff4e6;box-shadow:inset 3px 0 0 #d9480f"></i>differs from gold</span>
 <span><i class="sw" style="background:#7b4fd0"></i>moved (matched out of order)</span>
 <span><i class="sw" style="background:#e7f5ff"></i>foreign language (hover)</span>
 <span><i class="sw" style="background:#f8f0fc;border:1px dashed #cc5de8"></i>removed debris (hover)</span></div>

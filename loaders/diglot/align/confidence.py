@@ -1,0 +1,119 @@
+"""A calibrated confidence per bead: the probability that the bead is exactly right.
+
+Two logistic models over features the aligner already has:
+
+- two-sided beads: "exactly right" = this very bead is in the gold alignment;
+- one-sided beads: "exactly right" = the sentence really has no counterpart
+  there (a gold 1-0 / 0-1 bead).
+
+Features (`bead_features`): the bead's cosine on this document pair's own
+scale (counterpart.Odds: log-odds of a counterpart), the weakest member
+sentence's log-odds, the DP's min-marginal margin (how much worse the best
+path that avoids the bead is), the bead's size, whether a step after the DP
+changed it, and for one-sided beads whether the line is debris.
+
+The coefficients were fitted on Text+Berg dev and planted dev only:
+
+    python benchmarks/fit_confidence.py
+
+prints the two coefficient tuples below; paste them here.  Nothing else sets them.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
+ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
+
+TWO_SIDED_COEF = (1.5835, -0.1803, 0.3036, 1.7648, -1.3116, -0.6311, 1.6803, -0.7238)
+ONE_SIDED_COEF = (-1.8503, -2.9390, -9.5100, 1.1498, 0.1256, -0.5898, 2.5603)
+
+MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
+ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
+
+
+@numba.njit(cache=True)
+def _avoid_margins(path, lo, hi, off, node_margin, on_path, window):
+    """For each bead of the path: the least extra cost of a path through some node that
+    a path using the bead cannot visit, among the nodes near the bead.
+
+    A bead from P = (i0, j0) to Q = (i1, j1) is avoided by paths through a node
+    right of P on its row or below P in its column, left of Q on its row or above
+    Q in its column, or strictly inside the rectangle P..Q.
+    """
+    out = np.full(path.shape[0], np.inf)
+    i0 = 0
+    j0 = 0
+    for k in range(path.shape[0]):
+        i1, j1 = path[k, 0], path[k, 1]
+        best = np.inf
+        for r in range(max(0, i0 - window), min(lo.shape[0] - 1, i1 + window) + 1):
+            for c in range(max(lo[r], j0 - window), min(hi[r], j1 + window) + 1):
+                cell = off[r] + c - lo[r]
+                if on_path[cell]:
+                    continue
+                ok = (r == i0 and c > j0) or (c == j0 and r > i0) or (r == i1 and c < j1) or (c == j1 and r < i1)
+                ok = ok or (i0 < r < i1 and j0 < c < j1)
+                if ok and node_margin[cell] < best:
+                    best = node_margin[cell]
+        out[k] = best
+        i0, j0 = i1, j1
+    return out
+
+
+def path_margins(search, path: np.ndarray, window: int = 6) -> np.ndarray:
+    """Min-marginal margin of each bead of the path (capped at MARGIN_CAP)."""
+    node_margin = search.margins().min(axis=1).astype(np.float64)
+    on_path = np.zeros(len(node_margin), dtype=np.bool_)
+    on_path[0] = True
+    on_path[search.off[path[:, 0]] + path[:, 1] - search.lo[path[:, 0]]] = True
+    raw = _avoid_margins(path, search.lo, search.hi, search.off, node_margin, on_path, window)
+    return np.minimum(raw, MARGIN_CAP)
+
+
+def bead_features(beads, dp_margin: dict, odds, smoothed: tuple[np.ndarray, np.ndarray], debris: tuple[np.ndarray, np.ndarray],
+                  cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(two-sided rows, one-sided rows) of features, each row in the order of `beads`' kind.
+
+    dp_margin: (src, tgt) -> margin for the beads as the DP left them; a bead
+    missing there was changed afterwards (margin 0, changed = 1).
+    """
+    two, one = [], []
+    bead_odds = odds.of(cosines)
+    lone_x = {b.src[0] for b in beads if b.src and not b.tgt}
+    lone_y = {b.tgt[0] for b in beads if b.tgt and not b.src}
+    for b, lo in zip(beads, bead_odds):
+        key = (b.src, b.tgt)
+        changed = key not in dp_margin
+        margin = 0.0 if changed else dp_margin[key]
+        if b.src and b.tgt:
+            weakest = min(min(odds.src[i] for i in b.src), min(odds.tgt[j] for j in b.tgt))
+            two.append((1.0, lo / ODDS_UNIT, weakest / ODDS_UNIT, margin, float(len(b.src) == len(b.tgt) == 1),
+                        len(b.src) + len(b.tgt) - 2.0, float(changed), float(not b.monotonic)))
+        else:
+            if b.src:
+                k, own, sm, deb, lone = b.src[0], odds.src, smoothed[0], debris[0], lone_x
+            else:
+                k, own, sm, deb, lone = b.tgt[0], odds.tgt, smoothed[1], debris[1], lone_y
+            in_run = float(k - 1 in lone or k + 1 in lone)
+            one.append((1.0, own[k] / ODDS_UNIT, sm[k] / ODDS_UNIT, margin, float(deb[k]), float(changed), in_run))
+    return np.array(two, dtype=np.float64).reshape(-1, len(TWO_SIDED_FEATURES)), np.array(one, dtype=np.float64).reshape(
+        -1, len(ONE_SIDED_FEATURES)
+    )
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+def confidences(beads, two: np.ndarray, one: np.ndarray, two_coef=TWO_SIDED_COEF, one_coef=ONE_SIDED_COEF) -> np.ndarray:
+    """Probability each bead is exactly right, in the order of `beads`."""
+    p_two = _sigmoid(two @ np.asarray(two_coef))
+    p_one = _sigmoid(one @ np.asarray(one_coef))
+    out = np.empty(len(beads))
+    it_two, it_one = iter(p_two), iter(p_one)
+    for k, b in enumerate(beads):
+        out[k] = next(it_two) if (b.src and b.tgt) else next(it_one)
+    return np.round(out, 4)

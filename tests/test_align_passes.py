@@ -1,0 +1,77 @@
+"""Each pass of align() shows in align()'s own output (the unit tests of the passes
+call them directly, so these are what fails when align() stops calling one)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diglot.align import DEFAULT_PARAMS, align
+from diglot.align.dp import Params
+
+from test_align_partial import Table, _unit, corpus
+
+
+def _vectors(emb: Table, texts) -> np.ndarray:
+    return np.stack([emb.vectors[t] for t in texts]).astype(np.float64)
+
+
+def test_a_sentence_moved_far_away_is_paired_out_of_order():
+    emb = corpus(80, 0, 0, seed=11)
+    src = [f"p{k}/s" for k in range(80)]
+    order = [*range(10), *range(11, 60), 10, *range(60, 80)]  # sentence 10 moved 49 places on
+    tgt = [f"p{k}/t" for k in order]
+    beads = align(src, tgt, embedder=emb)
+    moved = [(b.src, b.tgt) for b in beads if not b.monotonic]
+    assert moved == [((10,), (order.index(10),))]
+    assert all(b.monotonic for b in align(src, tgt, embedder=emb, moved=False))
+
+
+def test_scores_are_cosines_of_the_summed_sides():
+    emb = corpus(60, 5, 5, seed=12)
+    src = [f"p{k}/s" for k in range(60)] + [f"xs{k}" for k in range(5)]
+    tgt = [f"xt{k}" for k in range(5)] + [f"p{k}/t" for k in range(60)]
+    beads = align(src, tgt, embedder=emb)
+    for b in beads:
+        if b.src and b.tgt:
+            a, c = _vectors(emb, [src[i] for i in b.src]).sum(0), _vectors(emb, [tgt[j] for j in b.tgt]).sum(0)
+            want = min(1.0, max(0.0, float(a @ c / np.sqrt((a @ a) * (c @ c)))))
+            assert abs(b.score - want) < 1e-5, b
+        else:
+            assert b.score == 0.0
+
+
+def test_confidence_is_a_probability_and_higher_for_right_beads():
+    emb = corpus(150, 30, 30, seed=13)
+    rng = np.random.default_rng(13)
+    src = [f"p{k}/s" for k in range(150)]
+    tgt = [f"p{k}/t" for k in range(150)]
+    src = src[:40] + [f"xs{k}" for k in range(30)] + src[40:]
+    tgt = tgt[:100] + [f"xt{k}" for k in range(30)] + tgt[100:]
+    beads = align(src, tgt, embedder=emb)
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+    right = [b.confidence for b in beads if b.src and b.tgt and src[b.src[0]][1:-2] == tgt[b.tgt[0]][1:-2]]
+    assert np.mean(right) > 0.8
+    del rng
+
+
+def test_one_to_two_prior_decides_a_close_call():
+    """A source sentence whose translation is split in two, the second half weak:
+    with the 1-2 prior's price the path takes 1-1 and leaves the half alone;
+    without it, 1-2 (the summed window is a little closer)."""
+    rng = np.random.default_rng(16)
+    dim = 32
+    core = rng.standard_normal((30, dim))
+    weak = rng.standard_normal(dim)
+    vec = {f"s{k}": _unit(core[k] + 0.4 * rng.standard_normal(dim)) for k in range(30)}
+    vec |= {f"t{k}": _unit(core[k] + 0.4 * rng.standard_normal(dim)) for k in range(30)}
+    vec["s15"] = _unit(_unit(core[15]) + 0.3 * _unit(weak))
+    vec["t15b"] = _unit(weak)
+    emb = Table(vec)
+    src = [f"s{k}" for k in range(30)]
+    tgt = [f"t{k}" for k in range(16)] + ["t15b"] + [f"t{k}" for k in range(16, 30)]
+
+    def bead_of_15(params: Params):
+        return next(b.tgt for b in align(src, tgt, embedder=emb, params=params, counterpart_pass=False) if 15 in b.src)
+
+    no_prior = Params(**{**DEFAULT_PARAMS.__dict__, "prior": {}})
+    assert bead_of_15(DEFAULT_PARAMS) != bead_of_15(no_prior)
