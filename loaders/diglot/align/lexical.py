@@ -22,7 +22,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def _candidates(sentence: str) -> set[str]:
     out = set()
     for tok in _WORD.findall(sentence):
-        if any(ch.isdigit() for ch in tok):
+        # a letter is never a digit: all-letter tokens (most of them) skip the digit scan
+        if not tok.isalpha() and any(map(str.isdigit, tok)):
             out.add(tok)
         elif len(tok) >= 3 and tok[0].isupper():
             out.add(tok)
@@ -56,6 +57,18 @@ def lengths(sentences: Sequence[str]) -> np.ndarray:
     return np.array([len(" ".join(s.split())) for s in sentences], dtype=np.float64)
 
 
+_LATIN1_LETTERS = bytes(b for b in range(256) if chr(b).isalpha())
+
+
+def _letters(s: str) -> int:
+    """How many characters of s are letters (str.isalpha); Latin-1 text is counted in C."""
+    try:
+        raw = s.encode("latin-1")
+    except UnicodeEncodeError:
+        return sum(map(str.isalpha, s))
+    return len(raw) - len(raw.translate(None, _LATIN1_LETTERS))
+
+
 def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
     """How much of a sentence each line is, in (0, 1]: 1 from `full_at` letters on.
 
@@ -65,5 +78,5 @@ def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
     costs its weight times the deletion penalty, and the line enters a
     multi-sentence window's summed vector scaled by it.
     """
-    letters = np.array([sum(ch.isalpha() for ch in s) for s in sentences], dtype=np.float64)
+    letters = np.fromiter(map(_letters, sentences), dtype=np.float64, count=len(sentences))
     return np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))
