@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from functools import reduce
+from operator import or_
 from typing import Sequence
 
 import numpy as np
@@ -20,14 +22,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _candidates(sentence: str) -> set[str]:
-    out = set()
-    for tok in _WORD.findall(sentence):
-        # a letter is never a digit: all-letter tokens (most of them) skip the digit scan
-        if not tok.isalpha() and any(map(str.isdigit, tok)):
-            out.add(tok)
-        elif len(tok) >= 3 and tok[0].isupper():
-            out.add(tok)
-    return out
+    # a letter is never a digit: all-letter tokens (most of them) skip the digit scan
+    return {
+        tok
+        for tok in _WORD.findall(sentence)
+        if (len(tok) >= 3 and tok[0].isupper()) or (not tok.isalpha() and any(map(str.isdigit, tok)))
+    }
 
 
 def anchor_masks(src: Sequence[str], tgt: Sequence[str], max_share: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -40,14 +40,10 @@ def anchor_masks(src: Sequence[str], tgt: Sequence[str], max_share: float = 0.05
     limit_t = max(3, max_share * len(tgt))
     shared = {tok for tok in fs.keys() & ft.keys() if fs[tok] <= limit_s and ft[tok] <= limit_t}
 
+    bit = {tok: 1 << (zlib.crc32(tok.encode("utf-8")) % 64) for tok in shared}
+
     def masks(cands: list[set[str]]) -> np.ndarray:
-        out = np.zeros(len(cands), dtype=np.uint64)
-        for i, c in enumerate(cands):
-            m = 0
-            for tok in c & shared:
-                m |= 1 << (zlib.crc32(tok.encode("utf-8")) % 64)
-            out[i] = m
-        return out
+        return np.array([reduce(or_, (bit[tok] for tok in c & shared), 0) for c in cands], dtype=np.uint64)
 
     return masks(cs), masks(ct)
 
