@@ -404,7 +404,8 @@ def write_report(doc: dict, path: Path) -> None:
     if core:
         L.append("## pytest-benchmark: DP core (in-process, single-threaded)\n")
         L.append("The same inputs through `benchmarks/bench_core.py` in full mode; raw JSON in "
-                 "`results/pytest_core.json`.\n")  # fmt: skip
+                 f"`results/pytest_core.json` (run at {doc.get('pytest_core_datetime') or 'an unknown time'}, "
+                 "which may predate this report when it was written with --skip-pytest).\n")  # fmt: skip
         L.append("These run in one long-lived pytest process, after the other sizes; on this shared 2-core box "
                  "they are noisier than the fresh-process figures above, which are the reference.\n")  # fmt: skip
         L.append("| benchmark | rounds | min s | median s | stddev s | F1 |")
@@ -514,6 +515,8 @@ def main(argv=None) -> int:
         if not args.skip_e2e:
             doc["pytest_e2e_run"] = run_pytest("benchmarks/bench_end_to_end.py", RESULTS / "pytest_e2e.json", {})
     doc["pytest_core"] = read_pytest_json(RESULTS / "pytest_core.json")
+    if (RESULTS / "pytest_core.json").exists():  # with --skip-pytest it may come from an earlier run
+        doc["pytest_core_datetime"] = json.loads((RESULTS / "pytest_core.json").read_text()).get("datetime")
     doc["pytest_e2e"] = [] if args.skip_e2e else read_pytest_json(RESULTS / "pytest_e2e.json")
     doc["e2e_ratios"] = _e2e_ratios(doc["pytest_e2e"])
 

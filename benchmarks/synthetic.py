@@ -237,9 +237,10 @@ def _code(k: int) -> str:
 
 
 def texts(data: Planted) -> tuple[list[str], list[str]]:
-    """Stand-in sentence texts with the planted lengths: unique, lowercase letters only
-    (no numbers or capitalised names, so no lexical anchors), looked up by an embedder
-    that serves the planted vectors (benchmarks.peers.StoredVectors)."""
+    """Stand-in sentence texts with the planted lengths, looked up by an embedder that
+    serves the planted vectors (benchmarks.peers.StoredVectors).  Unique, letters only;
+    each starts with a capitalised word of its own, so the lexical step has a candidate
+    name per sentence to weigh but no anchor shared by both sides."""
 
     def side(prefix: str, lens: np.ndarray) -> list[str]:
         out = []
@@ -248,7 +249,7 @@ def texts(data: Planted) -> tuple[list[str], list[str]]:
             out.append(head + _FILLER[: max(1, n - len(head))].rstrip())
         return out
 
-    return side("src", data.src_len), side("tgt", data.tgt_len)
+    return side("Src", data.src_len), side("Tgt", data.tgt_len)
 
 
 def _render(rng, parts, members, common, noise, noise_spread, anisotropy) -> np.ndarray:
