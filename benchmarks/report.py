@@ -307,10 +307,10 @@ def write_report(doc: dict, path: Path) -> None:
     m, v = doc["machine"], doc["versions"]
     L = []
     L.append("# diglot benchmarks\n")
-    L.append(f"Generated {doc['generated']} by `make bench` (`python -m benchmarks.report`), "
+    L.append(f"Generated {doc['generated']} by `{doc.get('command', 'python -m benchmarks.report')}` (`make bench` runs it without options), "
              f"commit `{doc['git']['commit'][:12]}`"
              + (" (aligner files modified in the working tree)" if doc["git"]["aligner_files_modified_vs_commit"] else "")
-             + ". Every figure below comes from this one run.\n")  # fmt: skip
+             + ". Every figure below comes from this one run unless its section says otherwise.\n")  # fmt: skip
     L.append("## Machine and versions\n")
     L.append(f"- CPU: {m['cpu']}, {m['cores']} cores (shared with other work; load average at start "
              f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_start']) if m['loadavg_at_start'] else 'n/a'}), "
@@ -372,7 +372,7 @@ def write_report(doc: dict, path: Path) -> None:
     e = doc["exponent"]
     L.append(f"\nFitted time exponent (log-log least squares of time on N, {FIT_RANGE[0]:,}–{FIT_RANGE[1]:,}): "
              f"align() **{fmt(e.get('align'))}**, kernel {fmt(e.get('kernel'))}, Vecalign {fmt(e.get('vecalign'))} "
-             "(Vecalign over the sizes it ran at).\n")  # fmt: skip
+             "(each over the sizes in that range it finished at).\n")  # fmt: skip
     L.append("![time and peak memory against N](scaling.png)\n")
 
     if doc.get("profile"):
@@ -499,6 +499,7 @@ def main(argv=None) -> int:
 
     doc: dict = {
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(["python -m benchmarks.report", *(sys.argv[1:] if argv is None else argv)]),
         "machine": machine(),
         "versions": versions(),
         "git": git_info(),
