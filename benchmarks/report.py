@@ -402,7 +402,7 @@ def write_report(doc: dict, path: Path) -> None:
 
     core = [r for r in doc.get("pytest_core", [])]
     if core:
-        L.append("## pytest-benchmark: DP core (in-process, single-threaded)\n")
+        L.append("## pytest-benchmark: align(), its kernel and Vecalign (in-process, single-threaded)\n")
         L.append("The same inputs through `benchmarks/bench_core.py` in full mode; raw JSON in "
                  f"`results/pytest_core.json` (run at {doc.get('pytest_core_datetime') or 'an unknown time'}, "
                  "which may predate this report when it was written with --skip-pytest).\n")  # fmt: skip
