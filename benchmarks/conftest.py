@@ -5,7 +5,7 @@ body runs exactly once with pytest-benchmark disabled (as --benchmark-disable),
 so the suites cannot rot and the whole lot takes seconds.
 
 Full (``DIGLOT_BENCH=full``, what ``make bench`` sets): N = 1,000 / 10,000 /
-100,000 for the DP core, all seven Text+Berg test documents end to end, and
+100,000 for align(), its DP kernel and Vecalign, all seven Text+Berg test documents end to end, and
 pytest-benchmark timing on.  ``DIGLOT_BENCH_SIZES=1000,5000`` overrides the
 core sizes in either mode.
 """
