@@ -21,7 +21,8 @@ test: install
 	PYTHON=$(BIN)/python sh tests/browser_setup.sh
 	$(BIN)/python -m pytest
 
-# Full-size benchmarks (DP core at N=1k..100k vs Vecalign, end to end on the seeds and Text+Berg);
+# Full-size benchmarks: align() and its DP kernel against Vecalign at N=1k..1M, planted omissions
+# on Text+Berg test and dev, end to end on the seeds and Text+Berg (about an hour on 2 cores);
 # writes benchmarks/REPORT.md, benchmarks/scaling.png and benchmarks/results/*.json.
 bench: install
 	$(BIN)/python -m benchmarks.report

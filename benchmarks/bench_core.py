@@ -1,8 +1,9 @@
-"""pytest-benchmark suite: the DP core alone, on precomputed synthetic sentence vectors.
+"""pytest-benchmark suite: diglot's align() and its DP kernel against Vecalign, on synthetic data.
 
-diglot's ``align_vectors`` and Vecalign's DP (``sentalign``) get the same
-planted input at each N; the benchmark records the strict F1 of each against
-the planted alignment in ``extra_info``.  Times are never asserted: the
+diglot's public ``align`` (stand-in texts, an embedder serving the planted
+vectors), its kernel ``align_vectors`` and Vecalign's DP (``sentalign``) get
+the same planted input at each N; the benchmark records the strict F1 of each
+against the planted alignment in ``extra_info``.  Times are never asserted: the
 assertions are about correctness (every sentence in exactly one bead, F1 well
 above chance on planted data).  See conftest.py for quick vs full mode and
 report.py for the scaling/memory measurements behind REPORT.md.
@@ -10,6 +11,7 @@ report.py for the scaling/memory measurements behind REPORT.md.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from benchmarks import peers
@@ -17,7 +19,7 @@ from benchmarks.conftest import FULL, core_sizes, rounds_for
 
 # Planted data are generated at Text+Berg-like bead rates; both aligners score
 # around 0.85-0.9 at every N, so these floors only catch a broken pipeline.
-F1_FLOOR = {"diglot": 0.80, "vecalign": 0.75}
+F1_FLOOR = {"align": 0.80, "diglot": 0.80, "vecalign": 0.75}
 
 
 
@@ -29,9 +31,10 @@ def diglot_warm(planted_data):
     return True
 
 
-def _run(benchmark, fn, data, aligner, n):
+def _run(benchmark, fn, data, aligner, n, args=None):
     benchmark.group = f"core N={n}"
-    raw = benchmark.pedantic(fn, args=(data.src, data.tgt), rounds=rounds_for(n), iterations=1, warmup_rounds=0)
+    args = args or (data.src, data.tgt)
+    raw = benchmark.pedantic(fn, args=args, rounds=rounds_for(n), iterations=1, warmup_rounds=0)
     beads = peers.to_pairs(raw)  # outside the timed call
     score = peers.strict_f1(data.gold, beads)
     benchmark.extra_info.update(
@@ -63,3 +66,15 @@ def test_core_diglot(benchmark, planted_data, diglot_warm, n):
 def test_core_vecalign(benchmark, planted_data, n):
     data = planted_data(n)
     _run(benchmark, peers.vecalign_raw, data, "vecalign", n)
+
+
+@pytest.mark.parametrize("n", core_sizes())
+def test_core_align(benchmark, planted_data, diglot_warm, tmp_path, n):
+    """The public align(): texts in, an embedder serving the planted vectors from a file."""
+    from benchmarks.synthetic import texts
+
+    data = planted_data(n)
+    src, tgt = texts(data)
+    emb = peers.StoredVectors(src + tgt, np.concatenate([data.src, data.tgt]), tmp_path / "vectors.f32")
+    peers.diglot_align(src[:200], tgt[:200], emb)  # compiles the kernels align() adds to the DP
+    _run(benchmark, peers.diglot_align, data, "align", n, args=(src, tgt, emb))

@@ -1,6 +1,9 @@
 """Runners for the two aligners on precomputed sentence vectors, and a scorer.
 
-diglot:   ``diglot.align.dp.align_vectors(src, tgt, max_size=4)``.
+diglot:   the public ``diglot.align.align(src texts, tgt texts, max_size=4)``
+          with an embedder that serves the precomputed vectors
+          (``StoredVectors``), and its DP kernel alone,
+          ``diglot.align.dp.align_vectors(src, tgt, max_size=4)``.
 Vecalign: the DP of Thompson & Koehn (2019) as packaged on PyPI by
           ``sentalign`` (``sentalign.dp_utils.vecalign``), driven the way
           ``sentalign.sentalign`` drives it, but fed the same sentence vectors
@@ -53,10 +56,54 @@ def diglot_available() -> bool:
 
 
 def diglot_raw(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE) -> list:
-    """The timed call: diglot's beads as it returns them."""
+    """The timed call of the kernel: diglot's beads as it returns them."""
     from diglot.align.dp import align_vectors
 
     return align_vectors(src, tgt, max_size=max_size)
+
+
+def diglot_align(src: list[str], tgt: list[str], embedder, max_size: int = MAX_SIZE) -> list:
+    """The timed call of the public API: texts in, beads out."""
+    from diglot.align import align
+
+    return align(src, tgt, embedder=embedder, max_size=max_size)
+
+
+class StoredVectors:
+    """An embedder serving vectors computed beforehand, as a store of embeddings would:
+    rows live in a float32 file and each call reads the rows it needs into fresh
+    memory, so the process holds no second copy of every vector besides the one
+    `embed` returns (a model would produce that one inside align() too).
+
+    Texts are looked up exactly; `seconds` adds up the time spent in `embed`.
+    """
+
+    name = "stored"
+
+    def __init__(self, texts: Sequence[str], vecs: np.ndarray, path):
+        if len(texts) != len(vecs):
+            raise ValueError(f"{len(texts)} texts but {len(vecs)} vectors")
+        self.dim = int(vecs.shape[1])
+        self.model = f"stored vectors ({self.dim} dims)"
+        self.path = str(path)
+        np.ascontiguousarray(vecs, dtype=np.float32).tofile(self.path)
+        self.row = {t: k for k, t in enumerate(texts)}
+        self.seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import time
+
+        t0 = time.perf_counter()
+        ids = np.fromiter((self.row[t] for t in texts), np.int64, len(texts))
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        cuts = [0, *(np.flatnonzero(np.diff(ids) != 1) + 1).tolist(), len(ids)]
+        with open(self.path, "rb") as fh:
+            for a, b in zip(cuts[:-1], cuts[1:]):  # each run of consecutive rows in one read
+                if b > a:
+                    fh.seek(int(ids[a]) * self.dim * 4)
+                    fh.readinto(out[a:b])
+        self.seconds += time.perf_counter() - t0
+        return out
 
 
 def diglot_align_vectors(src: np.ndarray, tgt: np.ndarray, max_size: int = MAX_SIZE) -> list[BeadT]:

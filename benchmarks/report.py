@@ -1,24 +1,27 @@
 """Run every benchmark at full size and write the report.  ``make bench`` runs this.
 
-    python -m benchmarks.report [--sizes 1000,3000,10000,30000,100000]
-                                [--vecalign-budget 600] [--skip-pytest] [--skip-e2e]
+    python -m benchmarks.report [--sizes 1000,10000,100000,1000000]
+                                [--vecalign-budget 600] [--skip-pytest] [--skip-e2e] [--skip-planted]
 
 Writes, all under benchmarks/:
-  results/latest.json          one row per N (n, diglot_s, vecalign_s, ratio,
-                               f1_diglot, f1_vecalign, peak_mb, ...), the fitted
-                               exponents, the targets and whether they were met
+  results/latest.json          one row per N (n, align_s, kernel_s, vecalign_s,
+                               ratio, f1_*, peak_mb_*, ...), the fitted exponents,
+                               the planted-omission results, the targets and
+                               whether they were met
   results/pytest_core.json     pytest-benchmark's own JSON for bench_core.py
   results/pytest_e2e.json      ... and for bench_end_to_end.py
-  results/profile_diglot.txt   cProfile of diglot at the largest N
-  scaling.png                  time and peak memory against N, both aligners
+  results/profile_align.txt    cProfile of align() at --profile-n
+  scaling.png                  time and peak memory against N
   REPORT.md                    tables, machine, versions
 
-Scaling rows come from one fresh subprocess per (aligner, N), both aligners in
-the same run, one after the other, all single-threaded (NUMBA_NUM_THREADS,
+Scaling rows come from one fresh subprocess per (aligner, N): diglot's public
+``align()``, its DP kernel ``align_vectors`` and Vecalign's DP, in the same
+run, one after the other, all single-threaded (NUMBA_NUM_THREADS,
 OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS = 1); see measure.py
 for exactly what is timed and how peak memory is taken.  Vecalign is skipped
-at a size whose extrapolated time exceeds --vecalign-budget seconds (and killed
-past twice the budget); its row then says null and why.
+at a size whose extrapolated time exceeds --vecalign-budget seconds or whose
+extrapolated peak memory exceeds half the machine's (and killed past twice
+the time budget); its row then says null and why.
 """
 
 from __future__ import annotations
@@ -37,15 +40,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
-SIZES = [1_000, 3_000, 10_000, 30_000, 100_000]
-FIT_RANGE = (1_000, 100_000)
+SIZES = [1_000, 10_000, 100_000, 1_000_000]
+FIT_RANGE = (10_000, 1_000_000)
+ALIGNERS = ("align", "kernel", "vecalign")
+PROFILE_N = 100_000
 ONE_CORE = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 TARGETS = {
-    "speedup_10k": "diglot core >= 10x faster than Vecalign's DP at N=10,000, with F1 at least as good",
-    "100k_time": "N=100,000 a side in < 10 s on one core",
-    "100k_memory": "N=100,000 a side in < 2 GB peak RSS",
-    "exponent": "fitted time exponent <= 1.1 between N=1,000 and 100,000",
+    "speedup_10k": "align() >= 10x faster than Vecalign's DP (window preparation included) at N=10,000, F1 no lower",
+    "100k_time": "align() at N=100,000 a side in < 5 s on one core",
+    "100k_memory": "align() at N=100,000 a side in < 1 GB peak RSS",
+    "1m_time": "align() at N=1,000,000 a side in < 60 s on one core",
+    "1m_memory": "align() at N=1,000,000 a side in < 8 GB peak RSS",
+    "exponent": "align()'s fitted time exponent <= 1.1 between N=10,000 and 1,000,000",
 }
 
 
@@ -137,53 +144,64 @@ def fit_exponent(points: list[tuple[int, float]]) -> float | None:
 
 
 def repeats(n: int) -> int:
-    return 3 if n <= 30_000 else 2
+    return 3 if n <= 30_000 else (2 if n <= 100_000 else 1)
 
 
-def scaling(sizes: list[int], budget: float) -> tuple[list[dict], str | None]:
+def _vecalign_skip(n: int, points: list[tuple[int, float, float]], budget: float) -> str | None:
+    """Why Vecalign is not run at n (extrapolated from its largest measured size), or None."""
+    if not points:
+        return None
+    n0, t0, mb0 = points[-1]
+    slope = fit_exponent([(a, b) for a, b, _ in points]) if len(points) >= 2 else 1.0
+    est_s = t0 * (n / n0) ** max(1.0, slope or 1.0)
+    est_mb = mb0 * n / n0
+    half = (machine()["memory_gb"] or 0) * 1024 / 2
+    if half and est_mb > half:
+        return (f"skipped: extrapolated peak {est_mb / 1024:.0f} GB > half of this machine's "
+                f"{2 * half / 1024:.0f} GB (its four window-vector layers alone take "
+                f"{2 * 4 * n * 384 * 4 / 2**30:.1f} GB at this N); extrapolated time {est_s:.0f} s")  # fmt: skip
+    if est_s > budget:
+        return f"skipped: extrapolated {est_s:.0f} s > budget {budget:.0f} s"
+    return None
+
+
+def scaling(sizes: list[int], budget: float, profile_n: int) -> tuple[list[dict], str | None]:
     rows = []
-    largest = max(sizes)
-    profile_path = RESULTS / "profile_diglot.txt"
-    vec_points: list[tuple[int, float]] = []
+    profile_path = RESULTS / "profile_align.txt"
+    vec_points: list[tuple[int, float, float]] = []
     for n in sorted(sizes):
-        log(f"diglot   N={n}")
-        d = run_measure("diglot", n, repeats(n), profile_path if n == largest else None, timeout=max(600.0, budget * 2))
-        est = None
-        if len(vec_points) >= 1:
-            slope = fit_exponent(vec_points) if len(vec_points) >= 2 else 1.0
-            n0, t0 = vec_points[-1]
-            est = t0 * (n / n0) ** max(1.0, slope or 1.0)
-        vrep = 1 if (est and est * 3 > budget / 2) or n > 30_000 else repeats(n)
-        if est is not None and est > budget:
-            v = {"error": f"skipped: extrapolated {est:.0f} s > budget {budget:.0f} s"}
-        else:
-            log(f"vecalign N={n}" + (f" (estimated {est:.0f} s)" if est else ""))
-            v = run_measure("vecalign", n, vrep, timeout=budget * 2)
+        res = {}
+        for aligner in ALIGNERS:
+            if aligner == "vecalign" and (why := _vecalign_skip(n, vec_points, budget)):
+                res[aligner] = {"error": why}
+                continue
+            log(f"{aligner:8s} N={n}")
+            prof = profile_path if aligner == "align" and n == profile_n else None
+            reps = 1 if aligner == "vecalign" and n > 30_000 else repeats(n)
+            res[aligner] = run_measure(aligner, n, reps, prof, timeout=max(1200.0, budget * 2))
+        v = res["vecalign"]
         if "seconds" in v:
-            vec_points.append((n, v["seconds"]))
-        row = {
-            "n": n,
-            "n_tgt": d.get("n_tgt", v.get("n_tgt")),
-            "diglot_s": d.get("seconds"),
-            "vecalign_s": v.get("seconds"),
-            "ratio": (v["seconds"] / d["seconds"]) if d.get("seconds") and v.get("seconds") else None,
-            "f1_diglot": d.get("f1"),
-            "f1_vecalign": v.get("f1"),
-            "peak_mb": d.get("peak_mb"),
-            "peak_mb_vecalign": v.get("peak_mb"),
-            "baseline_mb": d.get("baseline_mb"),
-            "baseline_mb_vecalign": v.get("baseline_mb"),
-            "diglot_all_s": d.get("all_seconds"),
-            "vecalign_all_s": v.get("all_seconds"),
-            "coverage_ok_diglot": d.get("coverage_ok"),
-            "coverage_ok_vecalign": v.get("coverage_ok"),
-            "diglot_error": d.get("error"),
-            "vecalign_note": v.get("error"),
-        }
+            vec_points.append((n, v["seconds"], v["peak_mb"]))
+        row = {"n": n, "n_tgt": next((r["n_tgt"] for r in res.values() if "n_tgt" in r), None)}
+        for aligner, r in res.items():
+            row[f"{aligner}_s"] = r.get("seconds")
+            row[f"{aligner}_all_s"] = r.get("all_seconds")
+            row[f"f1_{aligner}"] = r.get("f1")
+            row[f"peak_mb_{aligner}"] = r.get("peak_mb")
+            row[f"baseline_mb_{aligner}"] = r.get("baseline_mb")
+            row[f"coverage_ok_{aligner}"] = r.get("coverage_ok")
+            row[f"{aligner}_note"] = r.get("error")
+        row["align_embed_s"] = res["align"].get("embed_s")
+        row["ratio"] = _ratio(row["vecalign_s"], row["align_s"])
+        row["ratio_kernel"] = _ratio(row["vecalign_s"], row["kernel_s"])
         rows.append(row)
-        log(f"  -> {json.dumps({k: row[k] for k in ('diglot_s', 'vecalign_s', 'ratio', 'f1_diglot', 'f1_vecalign', 'peak_mb')})}")
+        log("  -> " + json.dumps({k: row[k] for k in ("align_s", "kernel_s", "vecalign_s", "ratio", "f1_align", "f1_vecalign", "peak_mb_align")}))
     prof = profile_path.read_text() if profile_path.exists() else None
     return rows, prof
+
+
+def _ratio(slow, fast):
+    return slow / fast if slow and fast else None
 
 
 # --------------------------------------------------------------------------- pytest-benchmark
@@ -218,30 +236,31 @@ def read_pytest_json(path: Path) -> list[dict]:
 # --------------------------------------------------------------------------- outputs
 
 
-def targets(rows: list[dict], exp_d: float | None) -> dict:
+def targets(rows: list[dict], exp_align: float | None) -> dict:
     by_n = {r["n"]: r for r in rows}
     out = {}
     r = by_n.get(10_000)
     if r and r["ratio"] is not None:
-        met = r["ratio"] >= 10 and r["f1_diglot"] >= r["f1_vecalign"]
-        out["speedup_10k"] = {"met": met, "value": f"{r['ratio']:.1f}x, F1 {r['f1_diglot']:.4f} vs {r['f1_vecalign']:.4f}"}
+        met = r["ratio"] >= 10 and r["f1_align"] >= r["f1_vecalign"]
+        out["speedup_10k"] = {"met": met, "value": f"{r['ratio']:.1f}x, F1 {r['f1_align']:.4f} vs {r['f1_vecalign']:.4f}"}
     else:
         out["speedup_10k"] = {"met": None, "value": "not measured"}
-    r = by_n.get(100_000)
-    if r and r["diglot_s"] is not None:
-        out["100k_time"] = {"met": r["diglot_s"] < 10, "value": f"{r['diglot_s']:.2f} s"}
-        out["100k_memory"] = {"met": r["peak_mb"] < 2048, "value": f"{r['peak_mb']:.0f} MB"}
+    for n, label, seconds, mb in ((100_000, "100k", 5, 1024), (1_000_000, "1m", 60, 8192)):
+        r = by_n.get(n)
+        if r and r["align_s"] is not None:
+            out[f"{label}_time"] = {"met": r["align_s"] < seconds, "value": f"{r['align_s']:.2f} s"}
+            out[f"{label}_memory"] = {"met": r["peak_mb_align"] < mb, "value": f"{r['peak_mb_align']:.0f} MB"}
+        else:
+            out[f"{label}_time"] = out[f"{label}_memory"] = {"met": None, "value": "not measured"}
+    full_range = all(by_n.get(n) and by_n[n]["align_s"] for n in FIT_RANGE)
+    if exp_align is None or not full_range:
+        out["exponent"] = {"met": None, "value": "n/a" if exp_align is None else f"{exp_align:.3f} (range not fully measured)"}
     else:
-        out["100k_time"] = {"met": None, "value": "not measured"}
-        out["100k_memory"] = {"met": None, "value": "not measured"}
-    full_range = all(by_n.get(n) and by_n[n]["diglot_s"] for n in FIT_RANGE)
-    if exp_d is None or not full_range:
-        out["exponent"] = {"met": None, "value": "n/a" if exp_d is None else f"{exp_d:.3f} (range not fully measured)"}
-    else:
-        out["exponent"] = {"met": exp_d <= 1.1, "value": f"{exp_d:.3f}"}
-    for k in out:
-        out[k]["target"] = TARGETS[k]
-    return out
+        out["exponent"] = {"met": exp_align <= 1.1, "value": f"{exp_align:.3f}"}
+    return {k: {**v, "target": TARGETS[k]} for k, v in out.items()}
+
+
+SERIES = (("align", "diglot align()", "o-"), ("kernel", "diglot kernel (align_vectors)", "^:"), ("vecalign", "Vecalign DP (sentalign)", "s--"))
 
 
 def plot(rows: list[dict], exps: dict, path: Path) -> None:
@@ -251,34 +270,28 @@ def plot(rows: list[dict], exps: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.4))
-    for key, label, style in (("diglot_s", "diglot align_vectors", "o-"), ("vecalign_s", "Vecalign DP (sentalign)", "s--")):
-        pts = [(r["n"], r[key]) for r in rows if r[key]]
+    for key, label, style in SERIES:
+        pts = [(r["n"], r[f"{key}_s"]) for r in rows if r.get(f"{key}_s")]
         if pts:
             e = exps.get(key)
-            lab = label + (f"  (slope {e:.2f})" if e else "")
-            ax.loglog(*zip(*pts), style, label=lab)
-    ns = [r["n"] for r in rows]
+            ax.loglog(*zip(*pts), style, label=label + (f"  (slope {e:.2f})" if e else ""))
+        pts = [(r["n"], r[f"peak_mb_{key}"]) for r in rows if r.get(f"peak_mb_{key}")]
+        if pts:
+            ax2.loglog(*zip(*pts), style, label=label)
     ax.set_xlabel("N sentences a side")
     ax.set_ylabel("seconds (one core, best of runs)")
     ax.set_title("Alignment time vs N (synthetic, d=384)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.axhline(10, color="grey", lw=0.8, ls=":")
-    ax.text(1_000, 11, "10 s target", color="grey", fontsize=8)
-    ax.legend()
-    for key, label, style in (("peak_mb", "diglot", "o-"), ("peak_mb_vecalign", "Vecalign", "s--")):
-        pts = [(r["n"], r[key]) for r in rows if r[key]]
-        if pts:
-            ax2.loglog(*zip(*pts), style, label=label)
-    ax2.axhline(2048, color="grey", lw=0.8, ls=":")
-    ax2.text(1_000, 2200, "2 GB target", color="grey", fontsize=8)
+    ax.legend(fontsize=8)
     ax2.set_xlabel("N sentences a side")
     ax2.set_ylabel("peak RSS of the process, MB")
     ax2.set_title("Peak memory vs N (incl. inputs)")
     ax2.grid(True, which="both", alpha=0.3)
-    ax2.legend()
+    ax2.legend(fontsize=8)
+    ns = [r["n"] for r in rows]
     if ns:
-        ax.set_xlim(min(ns) / 1.5, max(ns) * 1.5)
-        ax2.set_xlim(min(ns) / 1.5, max(ns) * 1.5)
+        for a in (ax, ax2):
+            a.set_xlim(min(ns) / 1.5, max(ns) * 1.5)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -294,10 +307,10 @@ def write_report(doc: dict, path: Path) -> None:
     m, v = doc["machine"], doc["versions"]
     L = []
     L.append("# diglot benchmarks\n")
-    L.append(f"Generated {doc['generated']} by `make bench` (`python -m benchmarks.report`), "
+    L.append(f"Generated {doc['generated']} by `{doc.get('command', 'python -m benchmarks.report')}` (`make bench` runs it without options), "
              f"commit `{doc['git']['commit'][:12]}`"
              + (" (aligner files modified in the working tree)" if doc["git"]["aligner_files_modified_vs_commit"] else "")
-             + ". Every figure below comes from this one run.\n")  # fmt: skip
+             + ". Every figure below comes from this one run unless its section says otherwise.\n")  # fmt: skip
     L.append("## Machine and versions\n")
     L.append(f"- CPU: {m['cpu']}, {m['cores']} cores (shared with other work; load average at start "
              f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_start']) if m['loadavg_at_start'] else 'n/a'}), "
@@ -318,7 +331,7 @@ def write_report(doc: dict, path: Path) -> None:
         L.append(f"| {t['target']} | {t['value']} | {met} |")
     L.append("")
 
-    L.append("## DP core scaling (synthetic planted alignment)\n")
+    L.append("## align() scaling, with its DP kernel and Vecalign (synthetic planted alignment)\n")
     s = doc["settings"]
     L.append(f"Input: `benchmarks/synthetic.py`, seed {s['seed']}, d={s['d']} float32 sentence vectors, "
              "N source sentences and about N target sentences (exact counts in `n_tgt`). Bead mix: Text+Berg's "
@@ -326,37 +339,44 @@ def write_report(doc: dict, path: Path) -> None:
              "1-3/3-1/2-3/3-2/1-4/4-1/3-3 the rest), plus near-duplicate distractors (2% of 1-1 beads repeat a meaning from "
              "the previous 20 beads; 0.5% one-sided repeats). Merges/splits are built from shared meaning parts, so "
              "the normalised sum of the parts' sentence vectors is close to the counterpart.\n")  # fmt: skip
-    L.append("Both aligners get the same sentence vectors and the same bead types (a, b ≥ 1, a + b ≤ 5, i.e. diglot "
-             "`max_size=4`, Vecalign `alignment_max_size=5`, plus 1-0/0-1). Vecalign's window vectors are the "
-             "normalised sums of sentence vectors, built inside the timed region (diglot does the same internally). "
-             "Vecalign knobs are sentalign's defaults (del_percentile_frac 0.2, max_size_full_dp 300, "
-             "costs_sample_size 20000, num_samps_for_norm 100, width_over2 8). Time: best of the runs listed; "
-             "numba compilation excluded by a warm-up call. `peak_mb`: diglot's process peak RSS (VmHWM, reset "
-             "just before the call) — includes Python, numba and both input matrices; in brackets the RSS just "
-             "before the call (the diglot process has numba loaded, the Vecalign one does not). F1: strict, against the planted alignment "
-             f"(scorer: {doc['scorer']}).\n")  # fmt: skip
-    L.append("| n | n_tgt | diglot_s | vecalign_s | ratio | f1_diglot | f1_vecalign | peak_mb (baseline) | Vecalign peak_mb (baseline) |")
-    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    L.append("`align`: diglot's public `diglot.align.align(src, tgt, max_size=4)` with default parameters on "
+             "stand-in texts (`synthetic.texts`: lowercase letters only, so no lexical anchors, with lengths "
+             "that follow the planted meaning parts), through an embedder that reads the planted vectors from a "
+             "float32 file into fresh memory (`peers.StoredVectors`; its time is `embed_s`, part of `align_s`). "
+             "Everything align() does is in the clock: look-up, lengths and lexical masks, the banded "
+             "nearest-neighbour normaliser, the DP, pruning, moved sentences, bead scores. `kernel`: "
+             "`align_vectors`, the DP alone, on the same vectors in memory (a component of align()). "
+             "`vecalign`: Vecalign's DP (sentalign) with its window vectors (normalised sums of sentence "
+             "vectors) built inside the clock; same bead types (a, b ≥ 1, a + b ≤ 5, plus 1-0/0-1), sentalign's "
+             "default knobs (del_percentile_frac 0.2, max_size_full_dp 300, costs_sample_size 20000, "
+             "num_samps_for_norm 100, width_over2 8). Time: best of the runs listed; numba compilation excluded "
+             "by a warm-up call. `peak`: the process's peak RSS during the call (VmHWM, reset just before it): "
+             "Python, numpy, numba, the inputs and everything the aligner allocates; in brackets the RSS just "
+             "before the call. F1: strict, against the planted alignment "
+             f"(scorer: {doc['scorer']}). Speed-up: Vecalign's time over align()'s (and over the kernel's).\n")  # fmt: skip
+    L.append("| n | n_tgt | align s (embed s) | kernel s | Vecalign s | speed-up align (kernel) | F1 align | F1 kernel | F1 Vecalign "
+             "| peak MB align (baseline) | kernel | Vecalign |")  # fmt: skip
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in doc["sizes"]:
-        L.append(f"| {r['n']:,} | {r['n_tgt'] or 0:,} | {fmt(r['diglot_s'])} | {fmt(r['vecalign_s'])} | "
-                 f"{fmt(r['ratio'], '.1f')}{'×' if r['ratio'] else ''} | {fmt(r['f1_diglot'], '.4f')} | {fmt(r['f1_vecalign'], '.4f')} | "
-                 f"{fmt(r['peak_mb'], '.0f')} ({fmt(r['baseline_mb'], '.0f')}) | "
-                 f"{fmt(r['peak_mb_vecalign'], '.0f')} ({fmt(r.get('baseline_mb_vecalign'), '.0f')}) |")  # fmt: skip
-    notes = [f"N={r['n']:,}: Vecalign {r['vecalign_note']}" for r in doc["sizes"] if r.get("vecalign_note")]
-    notes += [f"N={r['n']:,}: diglot {r['diglot_error']}" for r in doc["sizes"] if r.get("diglot_error")]
+        L.append(f"| {r['n']:,} | {r['n_tgt'] or 0:,} | {fmt(r['align_s'])} ({fmt(r.get('align_embed_s'))}) | "
+                 f"{fmt(r['kernel_s'])} | {fmt(r['vecalign_s'])} | "
+                 f"{fmt(r['ratio'], '.1f')}{'×' if r['ratio'] else ''} ({fmt(r['ratio_kernel'], '.1f')}{'×' if r['ratio_kernel'] else ''}) | "
+                 f"{fmt(r['f1_align'], '.4f')} | {fmt(r['f1_kernel'], '.4f')} | {fmt(r['f1_vecalign'], '.4f')} | "
+                 f"{fmt(r['peak_mb_align'], '.0f')} ({fmt(r['baseline_mb_align'], '.0f')}) | "
+                 f"{fmt(r['peak_mb_kernel'], '.0f')} ({fmt(r['baseline_mb_kernel'], '.0f')}) | "
+                 f"{fmt(r['peak_mb_vecalign'], '.0f')} ({fmt(r['baseline_mb_vecalign'], '.0f')}) |")  # fmt: skip
+    notes = [f"N={r['n']:,}: {a} {r[f'{a}_note']}" for r in doc["sizes"] for a in ALIGNERS if r.get(f"{a}_note")]
     if notes:
         L.append("")
         L.extend(f"- {x}" for x in notes)
     e = doc["exponent"]
-    L.append(f"\nFitted exponent (log-log least squares of time on N, {FIT_RANGE[0]:,}–{FIT_RANGE[1]:,}): "
-             f"diglot **{fmt(e['diglot_s'])}**, Vecalign {fmt(e['vecalign_s'])}. Over 10,000–100,000 only: "
-             f"diglot {fmt(e.get('diglot_s_10k_100k'))}, Vecalign {fmt(e.get('vecalign_s_10k_100k'))} "
-             "(diglot solves the coarsest level, up to 512×512, as a full DP: a fixed cost that flattens the slope at "
-             "small N).\n")  # fmt: skip
+    L.append(f"\nFitted time exponent (log-log least squares of time on N, {FIT_RANGE[0]:,}–{FIT_RANGE[1]:,}): "
+             f"align() **{fmt(e.get('align'))}**, kernel {fmt(e.get('kernel'))}, Vecalign {fmt(e.get('vecalign'))} "
+             "(each over the sizes in that range it finished at).\n")  # fmt: skip
     L.append("![time and peak memory against N](scaling.png)\n")
 
     if doc.get("profile"):
-        L.append(f"## Where the time goes (diglot, N={max(r['n'] for r in doc['sizes']):,}, cProfile)\n")
+        L.append(f"## Where align()'s time goes (N={doc['settings'].get('profile_n', PROFILE_N):,}, cProfile)\n")
         L.append("Profiled in a separate run after the timed ones (profiling adds overhead, so the total exceeds the "
                  "timed figure). Numba kernels appear under their Python names.\n")  # fmt: skip
         L.append("```")
@@ -364,13 +384,28 @@ def write_report(doc: dict, path: Path) -> None:
         L.append("```\n")
         shares = _profile_shares(doc["profile"])
         if shares:
-            L.append("Share of profiled time (tottime): " + ", ".join(f"`{name}` {pct:.0f}%" for name, pct in shares[:5]) + ".\n")
+            L.append("Share of profiled time (tottime): " + ", ".join(f"`{name}` {pct:.0f}%" for name, pct in shares[:6]) + ".\n")
+
+    for split, res in (doc.get("planted") or {}).items():
+        from benchmarks import planted
+
+        L.append(f"## Planted omissions: Text+Berg {split}\n")
+        L.append(f"`python -m benchmarks.planted --split {split}` (see its docstring): real passages from other documents "
+                 "inserted, and one side of passages deleted, in runs of 1–15 sentences at the start, middle and end, "
+                 "until 10% or 30% of the sentences have no counterpart by design; gold adjusted. diglot `align()` "
+                 f"and Vecalign's DP on the same vectors ({res['embedder']}). "
+                 + ("Test documents: report only, never tuned on. " if split == "test" else "Dev: the set to tune on. ")
+                 + "Goals: strict F1 within 0.03 of the unplanted figure at 10%, ≥ 0.85 at 30%; planted sentences "
+                 "left one-sided ≥ 95%.\n")  # fmt: skip
+        L.append(planted.table(res))
+        L.append("")
 
     core = [r for r in doc.get("pytest_core", [])]
     if core:
         L.append("## pytest-benchmark: DP core (in-process, single-threaded)\n")
         L.append("The same inputs through `benchmarks/bench_core.py` in full mode; raw JSON in "
-                 "`results/pytest_core.json`.\n")  # fmt: skip
+                 f"`results/pytest_core.json` (run at {doc.get('pytest_core_datetime') or 'an unknown time'}, "
+                 "which may predate this report when it was written with --skip-pytest).\n")  # fmt: skip
         L.append("These run in one long-lived pytest process, after the other sizes; on this shared 2-core box "
                  "they are noisier than the fresh-process figures above, which are the reference.\n")  # fmt: skip
         L.append("| benchmark | rounds | min s | median s | stddev s | F1 |")
@@ -445,6 +480,8 @@ def main(argv=None) -> int:
     ap.add_argument("--vecalign-budget", type=float, default=600.0, help="seconds; larger extrapolated runs are skipped")
     ap.add_argument("--skip-pytest", action="store_true", help="reuse results/pytest_*.json from an earlier run")
     ap.add_argument("--skip-e2e", action="store_true")
+    ap.add_argument("--skip-planted", action="store_true")
+    ap.add_argument("--profile-n", type=int, default=PROFILE_N, help="N at which align() is profiled (0: none)")
     ap.add_argument("--render-only", action="store_true", help="re-render REPORT.md and scaling.png from results/latest.json")
     args = ap.parse_args(argv)
     if args.render_only:
@@ -462,13 +499,15 @@ def main(argv=None) -> int:
 
     doc: dict = {
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(["python -m benchmarks.report", *(sys.argv[1:] if argv is None else argv)]),
         "machine": machine(),
         "versions": versions(),
         "git": git_info(),
         "scorer": peers.scorer_name(),
         "settings": {"seed": SEED, "d": DIM, "max_size": peers.MAX_SIZE, "vecalign_knobs": peers.VECALIGN_KNOBS,
                      "vecalign_budget_s": args.vecalign_budget, "threads": ONE_CORE,
-                     "timing": "best of runs (3 for N<=30k, 2 above; Vecalign 1 above 30k)",
+                     "timing": "best of runs (3 for N<=30k, 2 up to 100k, 1 above; Vecalign 1 above 30k)",
+                     "profile_n": args.profile_n,
                      "peak_mb": "process peak RSS (VmHWM reset before the call), includes inputs and interpreter"},
     }  # fmt: skip
     doc["settings"]["diglot_api"] = _diglot_api()
@@ -477,20 +516,25 @@ def main(argv=None) -> int:
         if not args.skip_e2e:
             doc["pytest_e2e_run"] = run_pytest("benchmarks/bench_end_to_end.py", RESULTS / "pytest_e2e.json", {})
     doc["pytest_core"] = read_pytest_json(RESULTS / "pytest_core.json")
+    if (RESULTS / "pytest_core.json").exists():  # with --skip-pytest it may come from an earlier run
+        doc["pytest_core_datetime"] = json.loads((RESULTS / "pytest_core.json").read_text()).get("datetime")
     doc["pytest_e2e"] = [] if args.skip_e2e else read_pytest_json(RESULTS / "pytest_e2e.json")
     doc["e2e_ratios"] = _e2e_ratios(doc["pytest_e2e"])
 
-    rows, prof = scaling(sizes, args.vecalign_budget)
+    if not args.skip_planted:
+        from benchmarks import planted
+
+        doc["planted"] = {}
+        for split in ("test", "dev"):
+            log(f"planted omissions, {split}")
+            doc["planted"][split] = planted.run(split)
+            (RESULTS / f"planted_{split}.json").write_text(json.dumps(doc["planted"][split], indent=1) + "\n")
+
+    rows, prof = scaling(sizes, args.vecalign_budget, args.profile_n)
     doc["sizes"] = rows
-    doc["exponent"] = {
-        "diglot_s": fit_exponent([(r["n"], r["diglot_s"]) for r in rows]),
-        "vecalign_s": fit_exponent([(r["n"], r["vecalign_s"]) for r in rows]),
-        "fit_range": list(FIT_RANGE),
-        # supplementary: the large-N slope, free of diglot's fixed full-DP cost at the coarsest level
-        "diglot_s_10k_100k": fit_exponent([(r["n"], r["diglot_s"]) for r in rows if r["n"] >= 10_000]),
-        "vecalign_s_10k_100k": fit_exponent([(r["n"], r["vecalign_s"]) for r in rows if r["n"] >= 10_000]),
-    }
-    doc["targets"] = targets(rows, doc["exponent"]["diglot_s"])
+    doc["exponent"] = {a: fit_exponent([(r["n"], r[f"{a}_s"]) for r in rows]) for a in ALIGNERS}
+    doc["exponent"]["fit_range"] = list(FIT_RANGE)
+    doc["targets"] = targets(rows, doc["exponent"]["align"])
     doc["profile"] = prof
 
     (RESULTS / "latest.json").write_text(json.dumps(doc, indent=1, default=str) + "\n")

@@ -79,6 +79,8 @@ class Planted:
     gold: list[Bead]  # in document order; one-sided beads included
     seed: int
     params: dict = field(default_factory=dict)
+    src_len: np.ndarray | None = None  # (n_src,) characters a sentence of this meaning would have
+    tgt_len: np.ndarray | None = None
 
     @property
     def n_src(self) -> int:
@@ -203,9 +205,51 @@ def make_planted(
     common = _unit_rows(rng, 1, d)[0]
     src = _render(rng, parts, src_members, common, noise, noise_spread, anisotropy)
     tgt = _render(rng, parts, tgt_members, common, noise, noise_spread, anisotropy)
+    # lengths from a generator of their own, so the vectors stay what they were before lengths existed
+    lrng = np.random.default_rng(np.random.PCG64([seed, 1]))
+    part_len = lrng.lognormal(np.log(PART_CHARS), 0.5, size=len(parts))
+    src_len, tgt_len = _lengths(lrng, part_len, src_members), _lengths(lrng, part_len, tgt_members)
     params = dict(n=n, d=d, seed=seed, noise=noise, noise_spread=noise_spread, anisotropy=anisotropy, dup_rate=dup_rate,
                   dup_deletion_rate=dup_deletion_rate, dup_window=dup_window, duplicates=duplicates)
-    return Planted(src=src, tgt=tgt, gold=gold, seed=seed, params=params)
+    return Planted(src=src, tgt=tgt, gold=gold, seed=seed, params=params, src_len=src_len, tgt_len=tgt_len)
+
+
+PART_CHARS = 100.0  # median characters of one meaning part (Text+Berg sentences: ~120)
+LENGTH_NOISE = 0.15  # a translation's length varies by about this factor (log scale)
+
+
+def _lengths(rng: np.random.Generator, part_len: np.ndarray, members: list[list[int]]) -> np.ndarray:
+    """Each sentence's length: the sum of its parts' lengths, times a translation's noise."""
+    total = np.fromiter((part_len[m].sum() if len(m) > 1 else part_len[m[0]] for m in members), np.float64, len(members))
+    return np.maximum(8.0, total * np.exp(LENGTH_NOISE * rng.standard_normal(len(members))))
+
+
+_FILLER = " ".join(["ab", "cde", "fghij", "klmn", "opq", "rstuvw", "xyz"] * 400)
+
+
+def _code(k: int) -> str:
+    out = []
+    while True:
+        k, r = divmod(k, 26)
+        out.append(chr(97 + r))
+        if not k:
+            return "".join(out)
+
+
+def texts(data: Planted) -> tuple[list[str], list[str]]:
+    """Stand-in sentence texts with the planted lengths, looked up by an embedder that
+    serves the planted vectors (benchmarks.peers.StoredVectors).  Unique, letters only;
+    each starts with a capitalised word of its own, so the lexical step has a candidate
+    name per sentence to weigh but no anchor shared by both sides."""
+
+    def side(prefix: str, lens: np.ndarray) -> list[str]:
+        out = []
+        for k, n in enumerate(np.rint(lens).astype(np.int64).tolist()):
+            head = f"{prefix}{_code(k)} "
+            out.append(head + _FILLER[: max(1, n - len(head))].rstrip())
+        return out
+
+    return side("Src", data.src_len), side("Tgt", data.tgt_len)
 
 
 def _render(rng, parts, members, common, noise, noise_spread, anisotropy) -> np.ndarray:

@@ -101,3 +101,20 @@ def test_planted_omissions_partition_dev():
         assert sorted(s_ids) == list(range(len(src))), name
         assert len(set(t_ids)) == len(t_ids) == len(tgt) - 2, name
         assert sum(1 for s, t in gold if not (s and t)) > dev_one_sided, name
+
+
+def test_stand_in_texts_and_stored_vectors_serve_the_planted_vectors(tmp_path):
+    from benchmarks.synthetic import texts
+
+    p = make_planted(300, d=16, seed=4)
+    src, tgt = texts(p)
+    assert len(set(src + tgt)) == p.n_src + p.n_tgt  # every text its own look-up key
+    lens = np.array([len(s) for s in src])
+    assert np.corrcoef(lens, p.src_len)[0, 1] > 0.95  # texts as long as the planted sentences
+    emb = peers.StoredVectors(src + tgt, np.concatenate([p.src, p.tgt]), tmp_path / "v.f32")
+    assert np.array_equal(emb.embed(src + tgt), np.concatenate([p.src, p.tgt]))
+    order = [tgt[5], src[0], src[1], tgt[4], src[299]]  # runs of consecutive rows and jumps
+    assert np.array_equal(emb.embed(order), np.stack([p.tgt[5], p.src[0], p.src[1], p.tgt[4], p.src[299]]))
+    # a 2-1 merge is longer on its one side than each of its two sentences, as in real text
+    merges = [(s, t) for s, t in p.gold if len(s) == 2 and len(t) == 1]
+    assert np.mean([p.tgt_len[t[0]] > max(p.src_len[list(s)]) for s, t in merges]) > 0.7

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from functools import reduce
+from operator import or_
 from typing import Sequence
 
 import numpy as np
@@ -20,13 +22,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _candidates(sentence: str) -> set[str]:
-    out = set()
-    for tok in _WORD.findall(sentence):
-        if any(ch.isdigit() for ch in tok):
-            out.add(tok)
-        elif len(tok) >= 3 and tok[0].isupper():
-            out.add(tok)
-    return out
+    # a letter is never a digit: all-letter tokens (most of them) skip the digit scan
+    return {
+        tok
+        for tok in _WORD.findall(sentence)
+        if (len(tok) >= 3 and tok[0].isupper()) or (not tok.isalpha() and any(map(str.isdigit, tok)))
+    }
 
 
 def anchor_masks(src: Sequence[str], tgt: Sequence[str], max_share: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -39,14 +40,10 @@ def anchor_masks(src: Sequence[str], tgt: Sequence[str], max_share: float = 0.05
     limit_t = max(3, max_share * len(tgt))
     shared = {tok for tok in fs.keys() & ft.keys() if fs[tok] <= limit_s and ft[tok] <= limit_t}
 
+    bit = {tok: 1 << (zlib.crc32(tok.encode("utf-8")) % 64) for tok in shared}
+
     def masks(cands: list[set[str]]) -> np.ndarray:
-        out = np.zeros(len(cands), dtype=np.uint64)
-        for i, c in enumerate(cands):
-            m = 0
-            for tok in c & shared:
-                m |= 1 << (zlib.crc32(tok.encode("utf-8")) % 64)
-            out[i] = m
-        return out
+        return np.array([reduce(or_, (bit[tok] for tok in c & shared), 0) for c in cands], dtype=np.uint64)
 
     return masks(cs), masks(ct)
 
@@ -54,6 +51,18 @@ def anchor_masks(src: Sequence[str], tgt: Sequence[str], max_share: float = 0.05
 def lengths(sentences: Sequence[str]) -> np.ndarray:
     """Character lengths (whitespace collapsed), the Gale–Church unit."""
     return np.array([len(" ".join(s.split())) for s in sentences], dtype=np.float64)
+
+
+_LATIN1_LETTERS = bytes(b for b in range(256) if chr(b).isalpha())
+
+
+def _letters(s: str) -> int:
+    """How many characters of s are letters (str.isalpha); Latin-1 text is counted in C."""
+    try:
+        raw = s.encode("latin-1")
+    except UnicodeEncodeError:
+        return sum(map(str.isalpha, s))
+    return len(raw) - len(raw.translate(None, _LATIN1_LETTERS))
 
 
 def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
@@ -65,5 +74,5 @@ def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
     costs its weight times the deletion penalty, and the line enters a
     multi-sentence window's summed vector scaled by it.
     """
-    letters = np.array([sum(ch.isalpha() for ch in s) for s in sentences], dtype=np.float64)
+    letters = np.fromiter(map(_letters, sentences), dtype=np.float64, count=len(sentences))
     return np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))
