@@ -97,7 +97,7 @@ def order_key(beads: list[Bead]):
     """Sort key keeping one-sided target beads where the target order puts them."""
     tgt_to_src: dict[int, float] = {}
     for b in beads:
-        if b.src and b.tgt:
+        if b.src and b.tgt and b.monotonic:  # a moved pair's target is out of source order
             for j in b.tgt:
                 tgt_to_src[j] = min(b.src)
     known = np.array(sorted(tgt_to_src), dtype=np.int64)  # an array once: searchsorted on a list copies it
