@@ -34,8 +34,8 @@ import numpy as np
 TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
 
-TWO_SIDED_COEF = (1.5835, -0.1803, 0.3036, 1.7648, -1.3116, -0.6311, 1.6803, -0.7238)
-ONE_SIDED_COEF = (-1.8503, -2.9390, -9.5100, 1.1498, 0.1256, -0.5898, 2.5603)
+TWO_SIDED_COEF = (1.5857, -0.2556, 0.4347, 1.7954, -1.3752, -0.6190, 1.6564, -0.6488)
+ONE_SIDED_COEF = (-1.7406, -2.8911, -9.5209, 1.2202, 0.1324, -0.5911, 2.4091)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
