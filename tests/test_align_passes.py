@@ -75,3 +75,31 @@ def test_one_to_two_prior_decides_a_close_call():
 
     no_prior = Params(**{**DEFAULT_PARAMS.__dict__, "prior": {}})
     assert bead_of_15(DEFAULT_PARAMS) != bead_of_15(no_prior)
+
+
+def test_a_run_without_counterpart_takes_back_its_glued_edge(monkeypatch):
+    """Text+Berg dev with passages taken out of one side (the tuning set of the
+    deletion costs): extend_runs gives back to those passages sentences the DP
+    glued onto a neighbouring bead."""
+    import importlib.util
+    from pathlib import Path
+
+    import diglot.align as api
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "textberg_eval.py"
+    spec = importlib.util.spec_from_file_location("textberg_eval", path)
+    textberg_eval = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(textberg_eval)
+    docs = [d for k, d in enumerate(textberg_eval.planted_omissions()) if k in (2, 4, 5)]
+
+    def lone_and_right():
+        hits = 0
+        for _, src, tgt, gold in docs:
+            want = {("s", a[0]) for a, b in gold if a and not b} | {("t", b[0]) for a, b in gold if b and not a}
+            beads = align(src, tgt)
+            hits += len(want & ({("s", b.src[0]) for b in beads if not b.tgt} | {("t", b.tgt[0]) for b in beads if not b.src}))
+        return hits
+
+    with_runs = lone_and_right()
+    monkeypatch.setattr(api, "extend_runs", lambda beads, *args, **kwargs: beads)
+    assert with_runs >= lone_and_right() + 3

