@@ -32,6 +32,11 @@ def bar(iterable=None, *, total: int | None = None, desc: str, unit: str = "it")
     return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, disable=not showing(), leave=False, dynamic_ncols=True)
 
 
+def line(message: str) -> None:
+    """A log line on stderr (terminal or not), printed above any bar rather than through it."""
+    tqdm.write(message, file=sys.stderr)
+
+
 def note_once(message: str) -> None:
     """A one-line note, printed once per process (e.g. "loading the model")."""
     if message not in _told and showing():

@@ -22,6 +22,7 @@ from diglot.align.store import VectorStore
 from diglot.errors import DiglotError
 
 BATCH = 256  # texts per model call; also how often new vectors reach the store
+FILL_CHUNK = 20_000  # texts looked up at once when filling the store
 
 
 @runtime_checkable
@@ -79,19 +80,36 @@ class Cached:
         return found.vectors
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self.lookup(list(dict.fromkeys(texts)))
-        todo = [t for t in dict.fromkeys(texts) if t not in vectors]
-        with progress.bar(total=len(todo), desc=f"embedding ({self.name})", unit="sentence") as bar:
-            for start in range(0, len(todo), BATCH):
-                chunk = todo[start : start + BATCH]
-                vecs = self.inner.embed(chunk)
-                self._save(chunk, vecs)
-                vectors.update(zip(chunk, vecs))
-                bar.update(len(chunk))
-        self.embedded += len(todo)
         if not texts:
             return np.zeros((0, self.inner.dim), dtype=np.float32)
+        with progress.bar(total=len(set(texts)), desc=f"embedding ({self.name})", unit="sentence") as bar:
+            vectors = self._vectors(list(dict.fromkeys(texts)), bar)
         return np.ascontiguousarray(np.stack([vectors[t] for t in texts]), dtype=np.float32)
+
+    def fill(self, texts: Sequence[str]) -> int:
+        """Make sure the store holds a sound vector of every text; how many had to be embedded.
+
+        Works through FILL_CHUNK texts at a time, so memory stays flat however many there are.
+        """
+        before = self.embedded
+        unique = list(dict.fromkeys(texts))
+        with progress.bar(total=len(unique), desc=f"embedding ({self.name})", unit="sentence") as bar:
+            for start in range(0, len(unique), FILL_CHUNK):
+                self._vectors(unique[start : start + FILL_CHUNK], bar)
+        return self.embedded - before
+
+    def _vectors(self, unique: list[str], bar) -> dict[str, np.ndarray]:
+        vectors = self.lookup(unique)
+        bar.update(len(vectors))
+        todo = [t for t in unique if t not in vectors]
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start : start + BATCH]
+            vecs = self.inner.embed(chunk)
+            self._save(chunk, vecs)
+            vectors.update(zip(chunk, vecs))
+            bar.update(len(chunk))
+        self.embedded += len(todo)
+        return vectors
 
     def _save(self, texts: list[str], vecs: np.ndarray) -> None:
         if self._store_failed:
@@ -273,6 +291,13 @@ class Known:
 def _vecalign_key(text: str) -> str:
     text = text.strip()
     return text if text else "BLANK_LINE"  # Vecalign's stand-in for empty lines
+
+
+def fill_store(texts: Sequence[str], spec: str) -> int:
+    """Embed into the store of `spec`'s model whatever of `texts` it lacks; how many that was.
+    Model-free embedders keep no store: 0."""
+    emb = get_embedder(spec)
+    return emb.fill(texts) if isinstance(emb, Cached) else 0
 
 
 def get_embedder(spec: str, *, cache: bool = True, overlaps=None) -> Embedder:
