@@ -65,13 +65,9 @@ def test_adding_a_document_pair_embeds_only_its_sentences(seeds_copy, textberg_d
 
 
 def _long_line(words: list[str], n_chars: int) -> str:
-    """Words in order, repeated, no sentence break: one 'sentence' of n_chars characters."""
-    out, size, k = [], 0, 0
-    while size < n_chars:
-        out.append(words[k % len(words)].strip(".?!;:"))
-        size += len(out[-1]) + 1
-        k += 1
-    return " ".join(w for w in out if w)[:n_chars]
+    """Words (letters only) in order, repeated, no sentence break: one 'sentence' of n_chars characters."""
+    words = [w for w in words if w.isalpha()]
+    return " ".join(words * (n_chars // sum(len(w) + 1 for w in words) + 1))[:n_chars]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import re
 import sqlite3
 import zlib
 from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -32,6 +33,9 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+Compute = Callable[[list[str]], Iterable[tuple[list[str], np.ndarray]]]
 
 
 def normalise(vecs: np.ndarray) -> np.ndarray:
@@ -86,25 +90,30 @@ class Cached:
             vectors = self._vectors(list(dict.fromkeys(texts)), bar)
         return np.ascontiguousarray(np.stack([vectors[t] for t in texts]), dtype=np.float32)
 
-    def fill(self, texts: Sequence[str]) -> int:
+    def fill(self, texts: Sequence[str], compute: Compute | None = None) -> int:
         """Make sure the store holds a sound vector of every text; how many had to be embedded.
 
-        Works through FILL_CHUNK texts at a time, so memory stays flat however many there are.
+        `compute` turns the missing texts into (texts, vectors) batches; by default
+        this process's model, BATCH texts at a time (the Ray engine passes an actor
+        pool).  Works through FILL_CHUNK texts at a time, so memory stays flat.
         """
         before = self.embedded
         unique = list(dict.fromkeys(texts))
         with progress.bar(total=len(unique), desc=f"embedding ({self.name})", unit="sentence") as bar:
             for start in range(0, len(unique), FILL_CHUNK):
-                self._vectors(unique[start : start + FILL_CHUNK], bar)
+                self._vectors(unique[start : start + FILL_CHUNK], bar, compute)
         return self.embedded - before
 
-    def _vectors(self, unique: list[str], bar) -> dict[str, np.ndarray]:
+    def _batches(self, todo: list[str]) -> Iterator[tuple[list[str], np.ndarray]]:
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start : start + BATCH]
+            yield chunk, self.inner.embed(chunk)
+
+    def _vectors(self, unique: list[str], bar, compute: Compute | None = None) -> dict[str, np.ndarray]:
         vectors = self.lookup(unique)
         bar.update(len(vectors))
         todo = [t for t in unique if t not in vectors]
-        for start in range(0, len(todo), BATCH):
-            chunk = todo[start : start + BATCH]
-            vecs = self.inner.embed(chunk)
+        for chunk, vecs in (compute or self._batches)(todo):
             self._save(chunk, vecs)
             vectors.update(zip(chunk, vecs))
             bar.update(len(chunk))
