@@ -26,7 +26,8 @@ class Slow:
 
 
 @pytest.fixture(autouse=True)
-def loud_again():
+def loud():
+    progress.set_quiet(False)  # `diglot build --quiet` elsewhere in the session leaves it set
     yield
     progress.set_quiet(False)
 
