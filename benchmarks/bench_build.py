@@ -119,9 +119,9 @@ def add_held_out_pair(seeds: Path) -> None:
     manifest.write_text(manifest.read_text(encoding="utf-8") + write_pair(seeds, f"{HELD_OUT}-000", de, fr), encoding="utf-8")
 
 
-def timed_build(seeds: Path, out: Path, store: Path, *args: str) -> dict:
+def timed_build(seeds: Path, out: Path, store: Path, *args: str, env: dict | None = None) -> dict:
     """One `diglot build` in a fresh process; wall time and what it reported."""
-    env = {**os.environ, "DIGLOT_CACHE": str(store)}
+    env = {**(env or os.environ), "DIGLOT_CACHE": str(store)}
     cmd = [sys.executable, "-m", "diglot.cli", "build", "--seeds", str(seeds), "--out", str(out), *args]
     start = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -138,22 +138,37 @@ def throughput(run: dict, corpus: dict) -> dict:
 
 
 class TwoNodeRay:
-    """A head and a worker node on this machine, one CPU each; stopped by the PIDs they started."""
+    """A head and a worker node on this machine, one CPU each; stopped by the PIDs they started.
+
+    `ray start --head` turns on token authentication (the token goes to
+    ~/.ray/auth_token), so the second node and the build say RAY_AUTH_MODE=token.
+    """
+
+    env = {**os.environ, "RAY_AUTH_MODE": "token"}
 
     def __init__(self, tmp: Path, port: int = 6391):
         self.address = f"127.0.0.1:{port}"
-        self.temp_dir = tmp / "ray"  # every process of this cluster has it on its command line
+        self.temp_dir = tmp / "ray"  # the head's and each raylet's command line names it
         ray = str(Path(sys.executable).with_name("ray"))
         common = ["--num-cpus", "1", "--disable-usage-stats"]
-        subprocess.run([ray, "start", "--head", "--port", str(port), "--temp-dir", str(self.temp_dir), "--include-dashboard", "false", *common], check=True, capture_output=True)
-        subprocess.run([ray, "start", "--address", self.address, *common], check=True, capture_output=True)
+        try:
+            subprocess.run([ray, "start", "--head", "--port", str(port), "--temp-dir", str(self.temp_dir), "--include-dashboard", "false", *common],
+                           check=True, capture_output=True, env=self.env)
+            subprocess.run([ray, "start", "--address", self.address, *common], check=True, capture_output=True, env=self.env)
+        except subprocess.CalledProcessError as err:
+            self.close()
+            raise SystemExit(f"{' '.join(err.cmd)} failed:\n{err.stderr.decode()[-2000:]}") from None
 
     def close(self) -> None:
-        for pid in _pids_mentioning(str(self.temp_dir)):
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        """SIGTERM to the cluster's processes and all they started, SIGKILL to what is left after 10 s."""
+        pids = _descendants(_pids_mentioning(str(self.temp_dir)))
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 0)):
+            for pid in pids:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            time.sleep(wait)
 
 
 def _pids_mentioning(text: str) -> list[int]:
@@ -168,35 +183,55 @@ def _pids_mentioning(text: str) -> list[int]:
     return pids
 
 
-def run(n_pairs: int = 500, *, ray: bool = True, two_node: bool = True) -> dict:
+def _descendants(roots: list[int]) -> list[int]:
+    parent = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                parent[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, frontier = set(roots), set(roots)
+    while frontier:
+        frontier = {pid for pid, ppid in parent.items() if ppid in frontier} - found
+        found |= frontier
+    return sorted(found)
+
+
+def run(n_pairs: int = 500, *, ray: bool = True, two_node: bool = True, save=lambda results: None) -> dict:
+    """Every figure; `save(results)` after each, so a failure late on loses nothing measured."""
+    from diglot import pipeline
+
     with tempfile.TemporaryDirectory(prefix="diglot-bench-build-") as tmp:
         tmp = Path(tmp)
         seeds = tmp / "seeds"
         corpus = make_corpus(seeds, n_pairs)
-        from diglot import pipeline
-
-        results: dict = {"corpus": corpus, "runs": {}}
+        results: dict = {"corpus": corpus, "runs": {}, "identical_to_1_worker": {}}
         fresh = iter(range(100))
-        store = lambda: tmp / f"store-{next(fresh)}"  # noqa: E731  an empty embedding store per run
-        runs = results["runs"]
-        runs["local_1_worker"] = throughput(timed_build(seeds, tmp / "out1", store(), "--workers", "1"), corpus)
-        runs["local_2_workers"] = throughput(timed_build(seeds, tmp / "out2", store(), "--workers", "2"), corpus)
+
+        def measure(name: str, out: str, *args: str, env: dict | None = None) -> None:
+            run = timed_build(seeds, tmp / out, tmp / f"store-{next(fresh)}", *args, env=env)  # an empty store each
+            results["runs"][name] = throughput(run, corpus)
+            if out != "out1":
+                results["identical_to_1_worker"][name] = not pipeline._differences(tmp / "out1", tmp / out)
+            print(f"bench_build: {name}: {results['runs'][name]}", file=sys.stderr, flush=True)
+            save(results)
+
+        measure("local_1_worker", "out1", "--workers", "1")
+        measure("local_2_workers", "out2", "--workers", "2")
         if ray:
-            runs["ray_local"] = throughput(timed_build(seeds, tmp / "out-ray", store(), "--engine", "ray"), corpus)
+            measure("ray_local", "out-ray", "--engine", "ray")
         if two_node:
             cluster = TwoNodeRay(tmp)
             try:
-                runs["ray_two_nodes"] = throughput(timed_build(seeds, tmp / "out-2n", store(), "--engine", "ray", "--address", cluster.address), corpus)
+                measure("ray_two_nodes", "out-2n", "--engine", "ray", "--address", cluster.address, env=cluster.env)
             finally:
                 cluster.close()
-        identical = [name for name in ("out2", "out-ray", "out-2n") if (tmp / name).is_dir()]
-        results["identical_to_1_worker"] = {n: not pipeline._differences(tmp / "out1", tmp / n) for n in identical}
 
-        warm = tmp / "store-incremental"
-        timed_build(seeds, tmp / "out-inc", warm, "--workers", "2")
         add_held_out_pair(seeds)
-        results["incremental"] = timed_build(seeds, tmp / "out-inc", warm, "--workers", "2")
-        results["incremental"]["what"] = "one pair added to the built corpus, store warm"
+        results["incremental"] = timed_build(seeds, tmp / "out1", tmp / "store-0", "--workers", "2")
+        results["incremental"]["what"] = "one pair added to the 1-worker build's corpus, its store warm"
+        save(results)
         return results
 
 
@@ -207,11 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-two-node", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
-    results = run(args.pairs, ray=not args.skip_ray, two_node=not (args.skip_ray or args.skip_two_node))
-    text = json.dumps(results, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    save = (lambda results: args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")) if args.json else (lambda results: None)
+    results = run(args.pairs, ray=not args.skip_ray, two_node=not (args.skip_ray or args.skip_two_node), save=save)
+    print(json.dumps(results, indent=2))
     return 0
 
 
