@@ -243,10 +243,10 @@ def _note_if_compiling() -> None:
     from diglot.align import dp
 
     try:
-        missing = any(not f._cache._cache_file._index_path.exists() for f in vars(dp).values() if hasattr(f, "_cache"))
+        cached = any(Path(f._cache._cache_file._index_path).exists() for f in vars(dp).values() if hasattr(f, "_cache"))
     except AttributeError:  # numba's cache layout changed: say nothing rather than guess
         return
-    if missing:
+    if not cached:
         ui.note_once("compiling the aligner (numba, first run only; cached afterwards) ...")
 
 
