@@ -113,3 +113,23 @@ def fast_seeds(seeds_copy) -> Path:
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def set_version(seeds: Path, version: str, entry: bool = True) -> None:
+    manifest = seeds / "manifest.toml"
+    manifest.write_text(re.sub(r'^version = ".*"$', f'version = "{version}"', manifest.read_text(encoding="utf-8"),
+                               flags=re.MULTILINE), encoding="utf-8")
+    if entry:
+        changelog = seeds / "CHANGELOG.md"
+        text = changelog.read_text(encoding="utf-8")
+        first = text.index("\n## [")
+        changelog.write_text(text[:first] + f"\n## [{version}] - 2026-12-03\n\n- test release\n" + text[first:],
+                             encoding="utf-8")
+
+
+def release_next_minor(seeds: Path) -> str:
+    """Bump the seeds' corpus version to the next minor one, with its CHANGELOG entry (a data change)."""
+    current = re.search(r'^version = "(\d+)\.(\d+)\.\d+"$', (seeds / "manifest.toml").read_text(encoding="utf-8"), re.MULTILINE)
+    version = f"{current[1]}.{int(current[2]) + 1}.0"
+    set_version(seeds, version)
+    return version

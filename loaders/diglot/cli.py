@@ -40,6 +40,8 @@ EXAMPLES = {
     "export": "diglot export --format moses --out moses/\n"
               "diglot export --format jsonl --pair it-bn --min-score 0.5 --out - | head",
     "publish": "diglot publish --repo-id org/diglot --dry-run",
+    "cache": "diglot cache info                 # where the embedding store is, and its size\n"
+             "DIGLOT_CACHE=/scratch/vectors diglot cache clear",
     "view": "diglot view --out view.html\n"
             "diglot view --pair it-bn --out - > view.html",
 }
