@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align.distance import relative_distance
-from diglot.align.dp import Bead
+from diglot.align.bead import Bead
 
 
 def split_swaps(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, window: int = 4) -> list[Bead]:

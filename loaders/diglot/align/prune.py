@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align.distance import relative_distance
-from diglot.align.dp import Bead
+from diglot.align.bead import Bead
 
 DETACH_GAIN = 0.02
 SPLIT_RATIO = 1.4
