@@ -129,8 +129,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     # well as in the deletion cost: its near-random direction would otherwise pull
     # the window away from the translation it belongs to (Text+Berg dev 0.9145 ->
     # 0.9194).  One-sentence cosines do not change: a cosine ignores scale.
-    wx32, wy32 = wx.astype(np.float32)[:, None], wy.astype(np.float32)[:, None]
-    level = Level(x * wx32, y * wy32, lx, ly, mx, my, wx, wy, near_x, near_y)
+    level = Level(_weighted(x, wx), _weighted(y, wy), lx, ly, mx, my, wx, wy, near_x, near_y)
     first = replace(params, delete=params.delete * ANCHOR_DELETE) if counterpart_pass else params
     search, path = coarse_to_fine(level, bead_types(max_size), first, len_ratio=ratio)
     odds = counterpart_odds(x, y, path)
@@ -162,6 +161,14 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     )
     stats["bead_features"] = (two, one)
     return [replace(b, confidence=float(c)) for b, c in zip(beads, confidences(beads, two, one))]
+
+
+def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each row scaled by its weight; the rows themselves when every weight is 1
+    (a product by 1 is exact, so only the copy of an n-by-d array is saved)."""
+    if (weights == 1.0).all():
+        return vecs
+    return vecs * weights.astype(np.float32)[:, None]
 
 
 def _check(doc, name: str) -> list[str]:
