@@ -160,7 +160,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         np.array([b.score for b in beads]),
     )
     stats["bead_features"] = (two, one)
-    return [replace(b, confidence=float(c)) for b, c in zip(beads, confidences(beads, two, one))]
+    return [Bead(b.src, b.tgt, b.score, b.monotonic, float(c)) for b, c in zip(beads, confidences(beads, two, one))]
 
 
 def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -32,20 +32,15 @@ SPLIT_RATIO = 1.4
 # float64 and numpy's own reductions, not BLAS: BLAS kernels differ between
 # CPUs in the last bits, and these scores are written to the corpus, whose
 # bytes must not depend on the machine that builds it.  A row of a 2-D
-# reduction is summed exactly as the same row alone, so one bead or many at
-# once give the same bits.
+# reduction is summed exactly as the same row alone, so bead_similarity, which
+# scores many beads at once, gives the same bits as _cos.
 
 
 def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
     a = x[list(src)].astype(np.float64).sum(0)
     b = y[list(tgt)].astype(np.float64).sum(0)
-    return float(_summed_cos(a[None], b[None])[0])
-
-
-def _summed_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cosine of two (k, d) float64 arrays of summed vectors; 0 where a side is zero."""
-    den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
-    return np.divide((a * b).sum(1), den, out=np.zeros(len(den)), where=den != 0)
+    den = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / den) if den else 0.0
 
 
 def _side_sums(vecs: np.ndarray, sides: list[tuple[int, ...]]) -> np.ndarray:
@@ -135,7 +130,7 @@ def order_key(beads: list[Bead]):
     return key
 
 
-def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 16384) -> list[Bead]:
+def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 4096) -> list[Bead]:
     """Score every two-sided bead by the cosine of its summed sentence vectors
     (clipped to [0, 1]); one-sided beads score 0.  `chunk` beads at a time
     bounds the float64 sums in memory."""
@@ -143,8 +138,10 @@ def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: i
     cos = np.zeros(len(two))
     for start in range(0, len(two), chunk):
         part = two[start : start + chunk]
-        a = _side_sums(x, [b.src for b in part])
-        cos[start : start + len(part)] = _summed_cos(a, _side_sums(y, [b.tgt for b in part]))
+        a = _side_sums(x, [bead.src for bead in part])
+        b = _side_sums(y, [bead.tgt for bead in part])
+        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))  # _cos, row by row
+        np.divide((a * b).sum(1), den, out=cos[start : start + len(part)], where=den != 0)
     scores = iter(cos.tolist())
     out = []
     for b in beads:
