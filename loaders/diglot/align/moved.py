@@ -77,6 +77,7 @@ def find_moved(
     for start in range(0, len(us), 1024):
         rows = us[start : start + 1024]
         r = relative_distance(x[rows] @ y_pool.T, mean_x[rows][:, None], mean_y_pool)
+        r[np.isnan(r)] = np.inf  # a non-finite vector's distances rank last, as they did in a sort
         best_t[start : start + len(rows)], best_r[start : start + len(rows)], second_r[start : start + len(rows)] = (
             _two_smallest(r, axis=1)
         )
