@@ -10,7 +10,7 @@ Prints one JSON object on stdout.  The aligners:
   (``peers.StoredVectors``), so everything align() does is timed: the vector
   look-up (``embed_s``), lengths and lexical masks, the normalisation, the DP,
   pruning, moved sentences and bead scores;
-* kernel: its DP kernel alone, ``diglot.align.dp.align_vectors``, on the vectors;
+* kernel: its DP kernel alone, ``diglot.align.align_vectors``, on the vectors;
 * vecalign: Vecalign's DP (sentalign) including its window preparation.
 
 What it measures:

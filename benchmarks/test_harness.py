@@ -57,7 +57,7 @@ def test_overlap_vectors_are_normalised_window_sums():
 def test_vecalign_types_match_diglot():
     assert set(peers.vecalign_types(4)) == {(a, b) for a in range(1, 5) for b in range(1, 5) if a + b <= 5}
     if peers.diglot_available():
-        from diglot.align.dp import bead_types
+        from diglot.align.costs import bead_types
 
         diglot_types = {tuple(int(x) for x in t) for t in bead_types(4)} - {(1, 0), (0, 1)}
         assert diglot_types == set(peers.vecalign_types(4))

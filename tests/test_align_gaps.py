@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from conftest import random_unit as _unit
 
 from diglot.align import DEFAULT_PARAMS, align, with_params
-from diglot.align.dp import Level, Params, Search, bead_types
+from diglot.align.costs import Params, bead_types
+from diglot.align.search import Level, Search
 
 
 def _full_band(n: int, m: int):

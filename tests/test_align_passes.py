@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align import DEFAULT_PARAMS, align
-from diglot.align.dp import Params
+from diglot.align.costs import Params
 
 from test_align_partial import Table, _unit, corpus
 

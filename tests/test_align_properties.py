@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from conftest import random_unit as _unit
 
 from diglot.align import Bead, align
-from diglot.align.dp import align_vectors
+from diglot.align.vectors import align_vectors
 
 
 def _check_partition(beads: list[Bead], n: int, m: int, max_size: int) -> None:
@@ -111,7 +111,8 @@ def test_moved_sentence_found():
     x = _unit(rng, 60, 64)
     y = x[[*range(0, 10), *range(11, 50), 10, *range(50, 60)]] + 0.05 * rng.standard_normal((60, 64)).astype(np.float32)
     from diglot.align import _check  # noqa: F401  (import path sanity)
-    from diglot.align.dp import Level, bead_types, coarse_to_fine, path_to_beads, Params
+    from diglot.align.costs import Params, bead_types
+    from diglot.align.search import Level, coarse_to_fine, path_to_beads
     from diglot.align.moved import find_moved
 
     y /= np.linalg.norm(y, axis=1, keepdims=True)

@@ -6,7 +6,7 @@ import numpy as np
 from conftest import unit as _unit
 
 from diglot.align import align
-from diglot.align.dp import Bead
+from diglot.align.bead import Bead
 from diglot.align.prune import bead_similarity, detach_weak
 
 

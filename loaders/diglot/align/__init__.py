@@ -8,7 +8,7 @@ How it works, in order:
    other sentence once (cached on disk by model and text);
 2. score beads from sentence vectors alone (window = sum of its sentences),
    plus a length-ratio term and shared numbers/names, in a coarse-to-fine
-   banded DP (`dp.py`) whose deletions are affine gaps: a run of sentences
+   banded DP (`search.py`) whose deletions are affine gaps: a run of sentences
    without counterpart costs less per sentence than a lone one;
 3. from that first path, each sentence's odds of having any counterpart,
    measured against this document pair's own level of true matches and of
@@ -35,19 +35,22 @@ from typing import Sequence
 
 import numpy as np
 
-from diglot.align.dp import Bead, Params, Search, align_vectors, bead_types, coarse_to_fine, path_to_beads
+from diglot.align.bead import Bead
 from diglot.align.confidence import bead_features, confidences, path_margins
+from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, deletion_scale, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_similarity, detach_weak, extend_runs, order_key
+from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
+from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
 
 __all__ = ["Bead", "Embedder", "align", "align_vectors", "get_embedder", "DEFAULT_PARAMS"]
 
-DEFAULT_PARAMS = Params()  # the cost model's defaults (dp.Params), named for callers
+DEFAULT_PARAMS = Params()  # the cost model's defaults (costs.Params), named for callers
 REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of the optimum
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
 REFINE_ROUNDS = 3
@@ -120,16 +123,13 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     mx, my = anchor_masks(src, tgt)
     ratio = float(ly[-1] + 1.0) / float(lx[-1] + 1.0)
 
-    from diglot.align.dp import Level
-
     wx, wy = sentence_weights(src, FULL_SENTENCE_AT), sentence_weights(tgt, FULL_SENTENCE_AT)
     near_x, near_y = neighbourhood(x, y, NEAR_K)
     # A line with almost no letters counts for less in a window's summed vector as
     # well as in the deletion cost: its near-random direction would otherwise pull
     # the window away from the translation it belongs to (Text+Berg dev 0.9145 ->
     # 0.9194).  One-sentence cosines do not change: a cosine ignores scale.
-    wx32, wy32 = wx.astype(np.float32)[:, None], wy.astype(np.float32)[:, None]
-    level = Level(x * wx32, y * wy32, lx, ly, mx, my, wx, wy, near_x, near_y)
+    level = Level(_weighted(x, wx), _weighted(y, wy), lx, ly, mx, my, wx, wy, near_x, near_y)
     first = replace(params, delete=params.delete * ANCHOR_DELETE) if counterpart_pass else params
     search, path = coarse_to_fine(level, bead_types(max_size), first, len_ratio=ratio)
     odds = counterpart_odds(x, y, path)
@@ -160,7 +160,15 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         np.array([b.score for b in beads]),
     )
     stats["bead_features"] = (two, one)
-    return [replace(b, confidence=float(c)) for b, c in zip(beads, confidences(beads, two, one))]
+    return [Bead(b.src, b.tgt, b.score, b.monotonic, float(c)) for b, c in zip(beads, confidences(beads, two, one))]
+
+
+def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each row scaled by its weight; the rows themselves when every weight is 1
+    (a product by 1 is exact, so only the copy of an n-by-d array is saved)."""
+    if (weights == 1.0).all():
+        return vecs
+    return vecs * weights.astype(np.float32)[:, None]
 
 
 def _check(doc, name: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Sequence, TextIO
 
-from diglot.align.dp import Bead
+from diglot.align.bead import Bead
 from diglot.align.vecalign_io import format_bead
 
 FORMATS = ("vecalign", "tsv", "jsonl")

