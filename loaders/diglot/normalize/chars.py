@@ -65,7 +65,13 @@ def remove_invisible(text: str) -> list[Edit]:
     edits = [Edit(m.start(), m.end(), "", "invisible") for m in _INVISIBLE.finditer(text)]
     for m in _JOINER.finditer(text):
         i = m.start()
-        prev = text[i - 1] if i > 0 else ""
+        # The character a joiner follows is read past combining marks to the last
+        # one NFC cannot move (canonical class 0): NFC reorders a run of marks, and
+        # the decision must not change when the text is normalised again.
+        k = i - 1
+        while k >= 0 and unicodedata.combining(text[k]):
+            k -= 1
+        prev = text[k] if k >= 0 else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if not _needs_joiner(prev, nxt):
             edits.append(Edit(i, i + 1, "", "stray_joiner"))
