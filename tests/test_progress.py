@@ -57,3 +57,18 @@ def test_build_quiet_prints_nothing_on_stderr(fast_seeds, tmp_path, capsys):
     assert main(["build", "--seeds", str(fast_seeds), "--out", str(tmp_path / "corpus"), "--workers", "1"]) == 0
     err = capsys.readouterr().err
     assert "aligned it-000 ~ bn-002" in err and "\r" not in err  # log lines, no bar debris
+
+
+def test_the_compiling_note_reads_the_kernels_cache(monkeypatch):
+    from diglot import pipeline
+    from diglot.align import align_vectors
+
+    align_vectors(np.eye(3, dtype=np.float32), np.eye(3, dtype=np.float32))  # compiled and cached by now
+    told = []
+    monkeypatch.setattr(progress, "note_once", told.append)
+    pipeline._note_if_compiling()
+    assert told == []
+    # with no cache index found, the user is told once
+    monkeypatch.setattr(pipeline.Path, "exists", lambda self: False)
+    pipeline._note_if_compiling()
+    assert len(told) == 1 and "compiling" in told[0]

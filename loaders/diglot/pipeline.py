@@ -245,10 +245,10 @@ def build(
 
 def _note_if_compiling() -> None:
     """numba compiles the aligner on its first run (then caches it); that wait deserves a word."""
-    from diglot.align import dp
+    from diglot.align import kernels
 
     try:
-        cached = any(Path(f._cache._cache_file._index_path).exists() for f in vars(dp).values() if hasattr(f, "_cache"))
+        cached = any(Path(f._cache._cache_file._index_path).exists() for f in vars(kernels).values() if hasattr(f, "_cache"))
     except AttributeError:  # numba's cache layout changed: say nothing rather than guess
         return
     if not cached:
