@@ -92,6 +92,13 @@ def test_missing_folder_is_a_user_error(tmp_path: Path, capsys):
     assert "nowhere" in capsys.readouterr().err
 
 
+def test_a_folder_that_is_no_corpus_fails_in_one_line(tmp_path: Path, capsys):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert run_cli("verify", [str(tmp_path)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if "using corpus" not in line]
+    assert errors == [f"diglot verify: error: {tmp_path}: not a diglot corpus (no README.md and no SHA256SUMS)"]
+
+
 # --------------------------------------------------------------------------- manifest
 
 

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from diglot.commands import corpus_option
-from diglot.errors import DiglotError
+from diglot import layout
+from diglot.errors import CorpusError, DiglotError
 
 LOCK_FILE = "requirements.lock"
 
@@ -37,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
     if args.path is not None and args.corpus is not None and args.path != args.corpus:
         raise DiglotError(f"two corpus folders given: {args.path} and --corpus {args.corpus}")
     root = corpus_option.corpus_for("verify", args.corpus or args.path)
+    if root.is_dir() and not any((root / name).exists() for name in (layout.CARD, layout.CHECKSUMS)):
+        # a folder with neither a card nor checksums is no corpus, damaged or not: one line, not a list
+        raise CorpusError(f"{root}: not a diglot corpus (no {layout.CARD} and no {layout.CHECKSUMS})")
     lock = default_lock(root, args.lock)
     problems = verify(root, lock=lock)
     for problem in problems:
