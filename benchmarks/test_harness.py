@@ -118,3 +118,45 @@ def test_stand_in_texts_and_stored_vectors_serve_the_planted_vectors(tmp_path):
     # a 2-1 merge is longer on its one side than each of its two sentences, as in real text
     merges = [(s, t) for s, t in p.gold if len(s) == 2 and len(t) == 1]
     assert np.mean([p.tgt_len[t[0]] > max(p.src_len[list(s)]) for s, t in merges]) > 0.7
+
+
+def _e2e_row(group, aligner, f1, lax=None):
+    return {"group": group, "aligner": aligner, "f1": f1, "f1_lax": lax, "name": aligner, "rounds": 1, "min_s": 1.0}
+
+
+def test_accuracy_targets_judge_each_goal_and_name_the_peer():
+    from benchmarks import report
+
+    seeds, tb = "e2e seeds it-bn, corpus sentences + gold", "e2e textberg de-fr"
+    conf = {"ece_all_beads": 0.04, "ece_two_sided": 0.03, "ece_one_sided": 0.1,
+            "two_sided_precision_at_0.9": 0.98, "two_sided_coverage_at_0.9": 0.4}  # fmt: skip
+    doc = {
+        "pytest_e2e": [_e2e_row(seeds, "diglot", 0.96, 0.99), _e2e_row(seeds, "vecalign", 0.64),
+                       _e2e_row(tb, "diglot", 0.91), _e2e_row(tb, "vecalign", 0.85)],
+        "confidence": {"sets": {"test": conf}},
+    }  # fmt: skip
+    got = report.accuracy_targets(doc)
+    assert got["seeds"]["met"] is True and "Vecalign 0.6400" in got["seeds"]["value"] and "lax 0.9900" in got["seeds"]["value"]
+    assert got["textberg"]["met"] is False
+    assert got["ece"]["met"] is True
+    assert got["precision"]["met"] is False  # precise enough, but covers less than half
+    assert got["planted_30"]["met"] is None and got["planted_30"]["value"] == "not measured"
+
+
+def test_report_renders_build_and_confidence_sections(tmp_path):
+    from benchmarks import report
+
+    stamp = {"command": "cmd", "commit": "a" * 40, "measured": "2026-12-02 10:00 UTC"}
+    run = {"command": "diglot build --workers 1", "seconds": 10.0, "pairs_per_s": 50.0, "mb_per_s": 0.1, "embedded": 7}
+    build = {**stamp, "corpus": {"pairs": 500, "seed_bytes": 1_000_000},
+             "runs": {"local_1_worker": run, "local_2_workers": {**run, "command": "diglot build --workers 2"}},
+             "identical_to_1_worker": {"local_2_workers": False},
+             "incremental": {"what": "one pair added", "seconds": 3.0, "embedded": 4, "from_store": 9}}  # fmt: skip
+    rel = [{"bin": "0.9-1.0", "beads": 3, "confidence": 0.95, "accuracy": 1.0}]
+    conf = {**stamp, "sets": {"test": {"beads": 3, "ece_all_beads": 0.05, "ece_two_sided": 0.05, "ece_one_sided": 0.0,
+                                       "two_sided_precision_at_0.9": 1.0, "two_sided_coverage_at_0.9": 1.0, "reliability": rel}}}  # fmt: skip
+    text = "\n".join(report._build_section(build) + report._confidence_section(conf))
+    assert "| `diglot build --workers 2` | 10.0 | 50.00 | 0.1000 | 7 | **no** |" in text
+    assert "4 sentences embedded, 9 read from the store" in text
+    assert "| 0.9-1.0 | 3 | 0.950 | 1.000 |" in text
+    assert "commit `aaaaaaaaaaaa`" in text
