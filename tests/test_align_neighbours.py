@@ -47,8 +47,9 @@ def test_a_small_document_is_scored_alike_alone_and_inside_a_large_one():
     alone_x, alone_y = neighbourhood(x, y, 1)
     inside_x, inside_y = neighbourhood(big_x, big_y, 1)
     assert inside_x is not None and inside_y is not None
-    np.testing.assert_array_equal(inside_x[5000:5200], alone_x)
-    np.testing.assert_array_equal(inside_y[5000:5200], alone_y)
+    # equal up to float32 rounding: BLAS may block a 10,200-row product differently from a 200-row one
+    np.testing.assert_allclose(inside_x[5000:5200], alone_x, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(inside_y[5000:5200], alone_y, rtol=0, atol=1e-6)
     # and a document shorter than the band is searched whole: exact nearest neighbours
     assert len(x) < BAND
     np.testing.assert_allclose(alone_x, (x @ y.T).max(1), rtol=0, atol=1e-6)
