@@ -168,8 +168,8 @@ def test_two_runs_without_counterpart_facing_each_other_are_not_paired(monkeypat
 
 
 def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
-    """Planted dev at 30%: the second trim_runs (centred vectors, stretches of two
-    or more) leaves more planted sentences one-sided than the raw one alone."""
+    """Planted dev at 30%: the second trim_runs (centred vectors) leaves more
+    planted sentences one-sided than the raw one alone."""
     import sys
     from pathlib import Path
 
@@ -191,3 +191,23 @@ def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
 
     monkeypatch.setattr(api, "trim_runs", raw_only)
     assert both >= left_alone() + 3
+
+
+def test_a_split_off_clause_stays_with_its_bead_by_length(monkeypatch, textberg_dev):
+    """Text+Berg dev gold has [285]:[330, 331]: French 330 is the first half of a
+    sentence broken by OCR ('A la demande de 1' oiScier de liaison , capt .'),
+    with low odds of a counterpart and next to a one-sided line.  Centred, it
+    looks as unrelated as a glued stranger; the length ratio keeps it."""
+    import diglot.align as api
+
+    def has_gold_bead():
+        return ((285,), (330, 331)) in {(b.src, b.tgt) for b in align(textberg_dev.src, textberg_dev.tgt)}
+
+    assert has_gold_bead()
+    trim = api.trim_runs
+
+    def without_lengths(beads, *args, lengths=None, **kwargs):
+        return trim(beads, *args, **kwargs)
+
+    monkeypatch.setattr(api, "trim_runs", without_lengths)
+    assert not has_gold_bead()

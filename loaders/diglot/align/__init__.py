@@ -157,7 +157,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     if counterpart_pass:
         means = side_means(x, y)
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
-        beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, min_stretch=2)
+        beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE, max_log_odds=RUN_MAX_LOG_ODDS)
     if moved:
         beads = split_swaps(beads, x, y)

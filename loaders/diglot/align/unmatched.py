@@ -14,10 +14,10 @@ about 0 and visibly pulls a window's cosine down.
   each below `max_log_odds` of having a counterpart) when the bead's cosine
   does not drop without it.  A stretch, not one sentence at a time: two glued
   sentences can each look part of the bead alone.  align() runs it twice:
-  on raw vectors for stretches of any length, then centred for stretches of
-  two or more.  A lone low-odds edge sentence is as often a fragment of a
-  translation split in two (OCR breaks in Text+Berg) as a glued stranger, and
-  centred it looks like the stranger; two or more in a row rarely are.
+  on raw vectors, then on centred ones, where a stretch must also leave the
+  bead's length ratio no worse: centred, a clause split off a sentence (OCR
+  breaks and colons in Text+Berg) looks as unrelated as a glued stranger, but
+  by length it belongs to its bead and the stranger does not.
 - `split_unrelated`: a bead whose sentences all have low odds of a
   counterpart and whose two sides are hardly alike once centred (judged
   against this document pair's own centred levels of a translation and of a
@@ -62,7 +62,13 @@ def _lone_marks(beads: list[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarr
     return lone_x, lone_y
 
 
-def _best_cut(sides, x, y, means, odds, lone, max_log_odds, min_stretch):
+def _length_misfit(lengths, src, tgt) -> float:
+    """How far a bead's length ratio is from the documents' (the cost model's log ratio, costs.py)."""
+    lx, ly, ratio = lengths
+    return abs(float(np.log((ly[tgt].sum() + 20.0) / (ratio * lx[src].sum() + 20.0))))
+
+
+def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths):
     """(cosine, side, cut, rest) of the best edge stretch to give up, or None."""
     base, best = None, None
     for s in (0, 1):
@@ -74,9 +80,9 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, min_stretch):
                 cut, rest = (side[:k], side[k:]) if front else (side[-k:], side[:-k])
                 if odds[s][cut[-1] if front else cut[0]] >= max_log_odds:
                     break
-                if k < min_stretch:
-                    continue
                 trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
+                if lengths is not None and _length_misfit(lengths, *trial) > _length_misfit(lengths, *sides):
+                    continue
                 base = _centred_cos(x, y, means, *sides) if base is None else base
                 c = _centred_cos(x, y, means, *trial)
                 if c >= base and (best is None or c > best[0]):
@@ -85,13 +91,15 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, min_stretch):
 
 
 def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float,
-              min_stretch: int = 1) -> list[Bead]:
+              lengths: tuple[np.ndarray, np.ndarray, float] | None = None) -> list[Bead]:
     """Give the edge stretches of beads next to one-sided runs (or the documents' ends) to those runs.
 
     means: side_means(x, y) to judge on centred vectors, None for raw ones.  A
-    stretch of at least `min_stretch` sentences goes when each of them has
-    log-odds of a counterpart below `max_log_odds` and the bead's cosine does
-    not drop without it; repeated while some stretch qualifies.
+    stretch goes when each of its sentences has log-odds of a counterpart
+    below `max_log_odds` and the bead's cosine does not drop without it, and,
+    given `lengths` (source and target sentence lengths and the documents'
+    length ratio), its length ratio gets no worse; repeated while some
+    stretch qualifies.
     """
     lone = _lone_marks(beads, len(odds_x), len(odds_y))
     odds = (odds_x, odds_y)
@@ -102,7 +110,7 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
             continue
         sides = [list(b.src), list(b.tgt)]
         while len(sides[0]) + len(sides[1]) > 2:
-            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, min_stretch)
+            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths)
             if best is None:
                 break
             _, s, cut, sides[s] = best
