@@ -28,7 +28,7 @@ def main() -> int:
     gold = corpus_writer.read_gold(seeds, manifest, docs)
     out = {}
     for src, tgt in pairs_to_align(docs):
-        pred = align_pair(src, tgt, manifest.embedder)
+        pred = align_pair((src, tgt, manifest.embedder))
         g = [(b.src, b.tgt) for b in gold if (b.src_doc, b.tgt_doc) == (src.doc_id, tgt.doc_id)]
         if g:
             s = score([(g, [(b.src, b.tgt) for b in pred])])

@@ -79,7 +79,7 @@ def test_one_to_two_prior_decides_a_close_call():
 
 def test_a_run_without_counterpart_takes_back_its_glued_edge(monkeypatch):
     """Text+Berg dev with passages taken out of one side (the tuning set of the
-    deletion costs): extend_runs gives back to those passages sentences the DP
+    deletion costs): trim_runs gives back to those passages sentences the DP
     glued onto a neighbouring bead."""
     import importlib.util
     from pathlib import Path
@@ -101,5 +101,113 @@ def test_a_run_without_counterpart_takes_back_its_glued_edge(monkeypatch):
         return hits
 
     with_runs = lone_and_right()
-    monkeypatch.setattr(api, "extend_runs", lambda beads, *args, **kwargs: beads)
+    monkeypatch.setattr(api, "trim_runs", lambda beads, *args, **kwargs: beads)
     assert with_runs >= lone_and_right() + 3
+
+
+def anisotropic(pairs: int, extra_src: int, extra_tgt: int, seed: int, dim: int = 64, common: float = 2.0) -> Table:
+    """Like test_align_partial.corpus, but every vector shares one common direction, as
+    real sentence embeddings do (unrelated sentences score 0.7-0.85, translations 0.95)."""
+    rng = np.random.default_rng(seed)
+    shared = common * _unit(rng.standard_normal(dim)) * np.sqrt(dim)
+    core = rng.standard_normal((pairs, dim))
+    vec = {}
+    for k in range(pairs):
+        vec[f"p{k}/s"] = _unit(shared + core[k] + 0.5 * rng.standard_normal(dim))
+        vec[f"p{k}/t"] = _unit(shared + core[k] + 0.5 * rng.standard_normal(dim))
+    vec |= {f"xs{k}": _unit(shared + rng.standard_normal(dim)) for k in range(extra_src)}
+    vec |= {f"xt{k}": _unit(shared + rng.standard_normal(dim)) for k in range(extra_tgt)}
+    return Table(vec)
+
+
+def _glued(beads, src, tgt) -> int:
+    """Sentences without counterpart (named x...) that sit in a two-sided bead."""
+    two = [b for b in beads if b.src and b.tgt]
+    return sum(src[i].startswith("x") for b in two for i in b.src) + sum(tgt[j].startswith("x") for b in two for j in b.tgt)
+
+
+def test_a_line_one_version_alone_has_at_either_end_stays_one_sided(monkeypatch):
+    """A title in one version only, a closing line in the other: the path glues
+    them onto the first and last beads; trim_runs gives them back (the ends of
+    the documents count as a run without counterpart)."""
+    import diglot.align as api
+
+    def glued_total():
+        total = 0
+        for seed in range(10):
+            emb = anisotropic(40, 1, 1, seed + 20, common=3.0)
+            src = [f"p{k}/s" for k in range(40)] + ["xs0"]
+            tgt = ["xt0"] + [f"p{k}/t" for k in range(40)]
+            total += _glued(align(src, tgt, embedder=emb), src, tgt)
+        return total
+
+    with_trim = glued_total()
+    assert with_trim <= 4
+    monkeypatch.setattr(api, "trim_runs", lambda beads, *args, **kwargs: beads)
+    assert glued_total() >= with_trim + 8
+
+
+def test_two_runs_without_counterpart_facing_each_other_are_not_paired(monkeypatch):
+    """A passage added to the source right where another was added to the target:
+    the path pairs the two (their raw cosines are high, as every cosine is);
+    split_unrelated sees that, centred, they are unrelated."""
+    import diglot.align as api
+
+    def glued_total():
+        total = 0
+        for seed in range(4):
+            emb = anisotropic(80, 6, 6, seed)
+            src = [f"p{k}/s" for k in range(40)] + [f"xs{k}" for k in range(6)] + [f"p{k}/s" for k in range(40, 80)]
+            tgt = [f"p{k}/t" for k in range(40)] + [f"xt{k}" for k in range(6)] + [f"p{k}/t" for k in range(40, 80)]
+            total += _glued(align(src, tgt, embedder=emb), src, tgt)
+        return total
+
+    with_split = glued_total()
+    monkeypatch.setattr(api, "split_unrelated", lambda beads, *args, **kwargs: beads)
+    assert glued_total() >= with_split + 5
+
+
+def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
+    """Planted dev at 30%: the second trim_runs (centred vectors) leaves more
+    planted sentences one-sided than the raw one alone."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.3)
+
+    def left_alone():
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["planted_one_sided"] * result["planted"])
+
+    both = left_alone()
+    trim = api.trim_runs
+    def raw_only(beads, x, y, means, *args, **kwargs):
+        return beads if means is not None else trim(beads, x, y, means, *args, **kwargs)
+
+    monkeypatch.setattr(api, "trim_runs", raw_only)
+    assert both >= left_alone() + 3
+
+
+def test_a_split_off_clause_stays_with_its_bead_by_length(monkeypatch, textberg_dev):
+    """Text+Berg dev gold has [285]:[330, 331]: French 330 is the first half of a
+    sentence broken by OCR ('A la demande de 1' oiScier de liaison , capt .'),
+    with low odds of a counterpart and next to a one-sided line.  Centred, it
+    looks as unrelated as a glued stranger; the length ratio keeps it."""
+    import diglot.align as api
+
+    def has_gold_bead():
+        return ((285,), (330, 331)) in {(b.src, b.tgt) for b in align(textberg_dev.src, textberg_dev.tgt)}
+
+    assert has_gold_bead()
+    trim = api.trim_runs
+
+    def without_lengths(beads, *args, lengths=None, **kwargs):
+        return trim(beads, *args, **kwargs)
+
+    monkeypatch.setattr(api, "trim_runs", without_lengths)
+    assert not has_gold_bead()

