@@ -19,8 +19,8 @@ seed text per second, at 1 and 2 workers, on a local Ray, and on a two-node
 Ray cluster simulated on this machine (`ray start --head`, then a second
 `ray start --address`, one CPU each).  Then the incremental rebuild: one pair
 from the held-out last document is added and the corpus rebuilt with the
-store warm; the number of sentences it embedded is read from the build's own
-report.
+store warm; the numbers of sentences it embedded and of documents it prepared
+(cleaned, segmented, tagged) are read from the build's own report.
 """
 
 from __future__ import annotations
@@ -138,8 +138,10 @@ def timed_build(seeds: Path, out: Path, store: Path, *args: str, env: dict | Non
     if done.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
     m = re.search(r"embedded (\d+) sentence\(s\) with \S+, (\d+) from the store", done.stderr)
+    d = re.search(r"prepared (\d+) document\(s\), (\d+) from the document store", done.stderr)
     return {"command": "diglot build " + " ".join(args), "seconds": round(seconds, 2),
-            "embedded": int(m.group(1)) if m else None, "from_store": int(m.group(2)) if m else None}
+            "embedded": int(m.group(1)) if m else None, "from_store": int(m.group(2)) if m else None,
+            "prepared": int(d.group(1)) if d else None, "prepared_from_store": int(d.group(2)) if d else None}
 
 
 def throughput(run: dict, corpus: dict) -> dict:

@@ -574,8 +574,10 @@ def _build_section(build: dict) -> list[str]:
         L.append(f"| `{r['command']}` | {r['seconds']:.1f} | {r['pairs_per_s']:.2f} | {r['mb_per_s']:.4f} | {fmt(r.get('embedded'), 'd')} | {ident} |")
     inc = build.get("incremental")
     if inc:
+        prepared = (f"; {inc['prepared']} documents prepared, {inc['prepared_from_store']} read from the document store"
+                    if inc.get("prepared") is not None else "")  # fmt: skip
         L.append(f"\nIncremental rebuild ({inc['what']}): {inc['seconds']:.1f} s, {fmt(inc.get('embedded'), 'd')} sentences embedded, "
-                 f"{fmt(inc.get('from_store'), 'd')} read from the store.")  # fmt: skip
+                 f"{fmt(inc.get('from_store'), 'd')} read from the store{prepared}.")  # fmt: skip
     L.append("")
     return L
 

@@ -150,4 +150,47 @@ def test_a_build_without_a_usable_store_writes_the_same_corpus_and_says_so_once(
         without = tree_bytes(pipeline.build(seeds_copy, tmp_path / "without", workers=1, info=info))
     assert without == normal
     assert info["embedded"] == info["sentences"] > 0
-    assert sum("unusable" in str(w.message) for w in caught) == 1
+    for store in ("embedding store", "document store"):  # each says so once
+        assert sum(str(w.message).startswith(store) and "unusable" in str(w.message) for w in caught) == 1, store
+
+
+def test_a_rebuild_prepares_only_documents_it_has_not_prepared(seeds_copy, textberg_dev, tmp_path, monkeypatch):
+    """Clean, segment and tag run once per document and code: a rebuild after adding a pair
+    prepares those two documents, reads the rest back, and writes what a fresh build writes."""
+    from diglot import document_store
+
+    monkeypatch.setenv("DIGLOT_CACHE", str(tmp_path / "store"))
+    add_pair(seeds_copy, textberg_dev, "tb0", 300, 8)
+    first: dict = {}
+    pipeline.build(seeds_copy, tmp_path / "corpus", embedder="lexical", workers=1, info=first)
+    assert first["prepared"] == 4
+    add_pair(seeds_copy, textberg_dev, "tb1", 350, 8)
+    release_next_minor(seeds_copy)
+    again: dict = {}
+    out = pipeline.build(seeds_copy, tmp_path / "corpus", embedder="lexical", workers=1, info=again)
+    assert again["prepared"] == 2
+    fresh = pipeline.build(seeds_copy, tmp_path / "fresh", embedder="lexical", workers=1, reuse_prepared=False,
+                           previous_from=tmp_path / "none")  # fmt: skip
+    parquet = lambda tree: {k: v for k, v in tree.items() if k.endswith(".parquet")}  # the card records the previous release
+    assert len(parquet(tree_bytes(out))) > 3 and parquet(tree_bytes(out)) == parquet(tree_bytes(fresh))
+    # a damaged record is prepared again, not trusted
+    db = tmp_path / "store" / document_store.FOLDER / document_store.FILE
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE documents SET record = zeroblob(length(record)) WHERE rowid = (SELECT min(rowid) FROM documents)")
+    third: dict = {}
+    pipeline.build(seeds_copy, tmp_path / "third", embedder="lexical", workers=1, info=third, previous_from=tmp_path / "none")
+    assert third["prepared"] == 1
+
+
+def test_prepared_records_follow_the_code(seeds_copy, tmp_path, monkeypatch):
+    """A record prepared by other code (another fingerprint) is not found."""
+    from diglot import document_store
+
+    monkeypatch.setenv("DIGLOT_CACHE", str(tmp_path / "store"))
+    pipeline.build(seeds_copy, tmp_path / "a", embedder="none", workers=1)
+    monkeypatch.setattr(document_store, "code_fingerprint", lambda: "another diglot")
+    info: dict = {}
+    pipeline.build(seeds_copy, tmp_path / "b", embedder="none", workers=1, info=info)
+    assert info["prepared"] == 2

@@ -123,10 +123,14 @@ def test_location_rules(tmp_path, monkeypatch):
 def test_cache_info_and_clear(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DIGLOT_CACHE", str(tmp_path))
     Cached(Counting()).embed(["a", "b", "c"])
+    from diglot.document_store import DocumentStore
+
+    DocumentStore(tmp_path)._db().close()  # an empty store of prepared documents
     assert main(["cache", "info"]) == 0
     out = capsys.readouterr().out
     assert str(tmp_path) in out and Counting.model in out and "3 vectors" in out
+    assert "prepared documents: prepared/documents.sqlite: 0 records" in out
     assert main(["cache", "clear"]) == 0
-    assert not list(tmp_path.glob("*.sqlite*"))
+    assert not list(tmp_path.rglob("*.sqlite*"))
     assert main(["cache", "info"]) == 0
     assert "no vectors stored" in capsys.readouterr().out

@@ -16,6 +16,7 @@ import dataclasses
 import filecmp
 import functools
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from itertools import combinations
@@ -165,10 +166,37 @@ def align_jobs(pairs, embedder: str, *, vectors_travel: bool) -> list[tuple]:
     its own sentences' vectors."""
     from diglot.align.embedders import Cached, Known, get_embedder
 
+    if not pairs:  # also the build without alignments (embedder "none"), which has no embedder to ask
+        return []
     emb = get_embedder(embedder)
     if not isinstance(emb, Cached) or (not vectors_travel and emb.usable()):
         return [(src, tgt, embedder) for src, tgt in pairs]
     return [(src, tgt, Known(emb, emb.lookup(sentence_texts((src, tgt))))) for src, tgt in pairs]
+
+
+def prepare_all(seeds: list[Seed], candidates: tuple[str, ...], runner, stats: dict, *, reuse: bool = True) -> list[DocumentRecord]:
+    """`prepare` every seed the document store does not already hold prepared by this code
+    (`reuse=False`: every seed), and keep the new records there."""
+    from diglot.document_store import DocumentStore
+
+    store = DocumentStore()
+    try:
+        found = store.get(seeds, candidates) if reuse else {}
+    except (sqlite3.Error, OSError) as err:
+        ui.warn(f"document store {store.path} unusable ({err}); preparing every document")
+        store, found = None, {}
+    todo = [seed for k, seed in enumerate(seeds) if k not in found]
+    fresh = iter(runner.map(functools.partial(prepare, candidates=candidates), todo, desc="clean, segment, tag"))
+    docs = [found[k] if k in found else next(fresh) for k in range(len(seeds))]
+    stats["prepared"] = len(todo)
+    if store is not None and todo:
+        try:
+            store.put(todo, candidates, [d for k, d in enumerate(docs) if k not in found])
+        except (sqlite3.Error, OSError) as err:
+            ui.warn(f"document store {store.path} unusable ({err}); prepared documents not kept")
+    if store is not None:
+        store.close()
+    return docs
 
 
 # -- build -----------------------------------------------------------------------------
@@ -185,13 +213,16 @@ def build(
     address: str | None = None,
     info: dict | None = None,
     previous_from: Path | None = None,
+    reuse_prepared: bool = True,
 ) -> Path:
     """Build the corpus from `seeds_dir` into `out_dir`, atomically.
 
     `workers` processes (default: all cores) on the "local" engine, or a Ray
     cluster at `address` (None: a Ray instance started for this build) on the
     "ray" engine.  `info`, if given, receives counts: sentences to embed and
-    how many were embedded (the rest came from the store).  Everything is
+    how many were embedded (the rest came from the store) and how many
+    documents were prepared (the rest came from the document store,
+    `document_store.py`; `reuse_prepared=False` prepares all).  Everything is
     written to a sibling temporary folder first; `out_dir` is replaced only
     when the whole build has succeeded, and only if it is a diglot corpus
     (`diglot.corpus_folder`).  The new version must follow the release rules
@@ -207,7 +238,8 @@ def build(
     embedder = embedder or manifest.embedder
     stats = info if info is not None else {}
     with _open_engine(engine, workers, address) as runner:
-        docs = runner.map(functools.partial(prepare, candidates=candidates), seeds, desc="clean, segment, tag")
+        docs = prepare_all(seeds, candidates, runner, stats, reuse=reuse_prepared)
+        progress(f"prepared {stats['prepared']} document(s), {len(seeds) - stats['prepared']} from the document store")
         for doc in docs:
             n_flagged = sum(1 for s in doc.sentences if s.flags)
             progress(
@@ -286,10 +318,13 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 
 
 def check(seeds_dir: Path | str, corpus_dir: Path | str, *, progress: Progress = _quiet, **options) -> list[str]:
-    """Rebuild into a temporary folder (`options` as for `build`); list every file that differs from `corpus_dir`."""
+    """Rebuild into a temporary folder (`options` as for `build`); list every file that differs from `corpus_dir`.
+
+    Every document is prepared afresh, not read from the document store: the
+    check is that these seeds and this code give these bytes."""
     corpus_dir = Path(corpus_dir)
     with tempfile.TemporaryDirectory(prefix="diglot-check-") as tmp:
-        rebuilt = build(seeds_dir, Path(tmp) / "corpus", progress=progress, previous_from=corpus_dir, **options)
+        rebuilt = build(seeds_dir, Path(tmp) / "corpus", progress=progress, previous_from=corpus_dir, reuse_prepared=False, **options)
         return _differences(rebuilt, corpus_dir)
 
 

@@ -76,22 +76,24 @@ class Cached:
 
     def lookup(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The checked vectors the store holds for `texts`; damaged ones are warned about and left out."""
-        unstored = _UNSTORED.get(self.model, {})
-        held = {t: unstored[t] for t in texts if t in unstored}
-        if self._store_failed or not self.usable():
-            return held
+        if not self.usable():
+            return self._unstored(texts)
         try:
             found = self.store.get(texts, self.inner.dim or None)
         except (sqlite3.Error, OSError) as err:
             self._give_up_store(err)
-            return held
+            return self._unstored(texts)
         if found.damaged:
             self.recomputed += len(found.damaged)
             progress.warn(
                 f"embedding store {self.store.path}: {len(found.damaged)} damaged vector(s) "
                 f"(wrong size, stale checksum or not finite) are being recomputed"
             )
-        return {**found.vectors, **held}
+        return found.vectors
+
+    def _unstored(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        held = _UNSTORED.get(self.model, {})
+        return {t: held[t] for t in texts if t in held}
 
     def usable(self) -> bool:
         """Whether the store can be opened (a failure is warned about once)."""

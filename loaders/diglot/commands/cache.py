@@ -1,4 +1,4 @@
-"""`diglot cache info|clear`: the embedding store (one SQLite file per model)."""
+"""`diglot cache info|clear`: the embedding store (one SQLite file per model) and the store of prepared documents."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ def run(args) -> int:
     from diglot.extras import require_extra
 
     require_extra("align", "diglot cache")
+    from diglot import document_store
     from diglot.align import store
 
     root = args.dir or store.store_root()
     if args.action == "clear":
-        removed = store.clear(root)
+        removed = store.clear(root) + document_store.clear(root)
         print(f"{root}: removed {len(removed)} file(s)")
         return 0
     stores = store.describe(root)
@@ -27,4 +28,8 @@ def run(args) -> int:
         print("  no vectors stored")
     for s in stores:
         print(f"  {s.path.name}: {s.vectors} vectors, {s.bytes / 1e6:.1f} MB ({s.model})")
+    documents = document_store.describe(root)
+    if documents:
+        path, count, size = documents
+        print(f"prepared documents: {path.relative_to(root)}: {count} records, {size / 1e6:.1f} MB")
     return 0
