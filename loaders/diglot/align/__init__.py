@@ -43,7 +43,7 @@ from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
-from diglot.align.prune import bead_similarity, detach_weak, extend_runs, order_key
+from diglot.align.prune import bead_similarity, detach_weak, extend_runs, in_order
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
@@ -111,7 +111,7 @@ def align(
     blank_s = sorted(set(range(len(src))) - set(keep_s))
     blank_t = sorted(set(range(len(tgt))) - set(keep_t))
     beads += [Bead((i,), (), 0.0, confidence=1.0) for i in blank_s] + [Bead((), (j,), 0.0, confidence=1.0) for j in blank_t]
-    return sorted(beads, key=order_key(beads))
+    return in_order(beads)
 
 
 def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pass, stats) -> list[Bead]:

@@ -43,17 +43,65 @@ def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
     return float((a * b).sum() / den) if den else 0.0
 
 
-def _side_sums(vecs: np.ndarray, sides: list[tuple[int, ...]]) -> np.ndarray:
-    """(len(sides), d) float64 sums of each side's rows, added in order as x[list(side)].sum(0) does."""
-    width = max(map(len, sides))
-    members = np.full((len(sides), width), -1, dtype=np.int64)
+def _padded(sides: list[tuple[int, ...]]) -> np.ndarray:
+    """(len(sides), widest) int64 members of each side, in order, padded with -1."""
+    width = max(map(len, sides), default=0)
+    out = np.full((len(sides), max(width, 1)), -1, dtype=np.int64)
     for k, side in enumerate(sides):
-        members[k, : len(side)] = side
-    out = vecs[members[:, 0]].astype(np.float64)
-    for c in range(1, width):
+        out[k, : len(side)] = side
+    return out
+
+
+def _side_sums(vecs: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """(len(members), d) float64 sums of each row's members (-1: none), added in order as
+    x[list(side)].sum(0) does."""
+    out = np.zeros((len(members), vecs.shape[1]))
+    for c in range(members.shape[1]):
         has = members[:, c] >= 0
         out[has] += vecs[members[has, c]]
     return out
+
+
+def _cosines(x: np.ndarray, y: np.ndarray, src: np.ndarray, tgt: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """_cos of each row's sides (padded member arrays), bit for bit; `chunk` rows at a
+    time bounds the float64 sums in memory."""
+    out = np.zeros(len(src))
+    for start in range(0, len(src), chunk):
+        a = _side_sums(x, src[start : start + chunk])
+        b = _side_sums(y, tgt[start : start + chunk])
+        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
+        np.divide((a * b).sum(1), den, out=out[start : start + len(a)], where=den != 0)
+    return out
+
+
+def _without(members: np.ndarray, counts: np.ndarray, last: bool) -> np.ndarray:
+    """Padded members with the first (or last) one left out (rows of one member lose it too)."""
+    out = members.copy()
+    out[np.arange(len(out)), counts - 1 if last else 0] = -1
+    return out
+
+
+def _best_edge_cos(x, y, src, tgt) -> np.ndarray:
+    """Per row, the highest cosine of the bead without one edge sentence of a side of 2 or more."""
+    ns, nt = (src >= 0).sum(1), (tgt >= 0).sum(1)
+    best = np.full(len(src), -np.inf)
+    for side, counts in ((0, ns), (1, nt)):
+        rows = np.flatnonzero(counts >= 2)
+        for last in (False, True):
+            cut = _without((src, tgt)[side][rows], counts[rows], last)
+            c = _cosines(x, y, cut, tgt[rows]) if side == 0 else _cosines(x, y, src[rows], cut)
+            best[rows] = np.maximum(best[rows], c)
+    return best
+
+
+def _inner_debris(members: np.ndarray, debris: np.ndarray | None) -> np.ndarray:
+    """Rows with debris strictly inside a side of three or more sentences."""
+    counts = (members >= 0).sum(1)
+    if debris is None:
+        return np.zeros(len(members), bool)
+    cols = np.arange(members.shape[1])[None, :]
+    inner = (cols >= 1) & (cols < counts[:, None] - 1) & (counts[:, None] >= 3)
+    return (inner & debris[np.maximum(members, 0)]).any(1)
 
 
 def _detach_edges(src: list[int], tgt: list[int], x, y, gain: float, loose: list[Bead]) -> None:
@@ -91,43 +139,70 @@ def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndar
     """best_x[i] / best_y[j]: cosine of each sentence to its best match on the
     other side (None skips the 1-1 check, as for very long documents).
     debris_x[i] / debris_y[j]: True for debris lines (None: no debris check).
-    A bead may come out with a gap where debris was (e.g. [250]:[291, 293, 294])."""
+    A bead may come out with a gap where debris was (e.g. [250]:[291, 293, 294]).
+
+    All beads are checked at once; only those a check changes are rebuilt, one by one.
+    """
+    two = [k for k, b in enumerate(beads) if b.src and b.tgt]
+    src, tgt = _padded([beads[k].src for k in two]), _padded([beads[k].tgt for k in two])
+    multi = (src >= 0).sum(1) + (tgt >= 0).sum(1) > 2
+    redo = _inner_debris(src, debris_x) | _inner_debris(tgt, debris_y)
+    rows = np.flatnonzero(multi & ~redo)
+    redo[rows] = _best_edge_cos(x, y, src[rows], tgt[rows]) >= _cosines(x, y, src[rows], tgt[rows]) + gain
+    split = np.zeros(len(two), bool)
+    if best_x is not None:
+        ones = np.flatnonzero(~multi)
+        split[ones] = _stranger(x, y, src[ones, 0], tgt[ones, 0], best_x, best_y, max_ratio)
+    changed = {two[k]: k for k in np.flatnonzero(redo | split).tolist()}
+    out = [b for k, b in enumerate(beads) if k not in changed]
+    for k in changed:
+        b = beads[k]
+        if split[changed[k]]:
+            out += [Bead(b.src, (), 0.0), Bead((), b.tgt, 0.0)]
+        else:
+            out += _prune_one(b, x, y, best_x, best_y, gain, max_ratio, debris_x, debris_y)
+    return in_order(out)
+
+
+def _prune_one(b: Bead, x, y, best_x, best_y, gain, max_ratio, debris_x, debris_y) -> list[Bead]:
+    """detach_weak's checks on one bead: what is left of it, and the sentences taken out."""
     out: list[Bead] = []
-    for b in beads:
-        if not (b.src and b.tgt):
-            out.append(b)
-            continue
-        src, tgt = list(b.src), list(b.tgt)
-        _detach_debris(src, tgt, debris_x, debris_y, out)
-        _detach_edges(src, tgt, x, y, gain, out)
-        if best_x is not None and len(src) == 1 and len(tgt) == 1:
-            i, j = src[0], tgt[0]
-            if relative_distance(float(x[i] @ y[j]), best_x[i], best_y[j]) > max_ratio:
-                out += [Bead((i,), (), 0.0), Bead((), (j,), 0.0)]
-                continue
-        out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
-    # back into document order: by first source sentence, target-only beads by position
-    return sorted(out, key=order_key(out))
+    src, tgt = list(b.src), list(b.tgt)
+    _detach_debris(src, tgt, debris_x, debris_y, out)
+    _detach_edges(src, tgt, x, y, gain, out)
+    if best_x is not None and len(src) == 1 and len(tgt) == 1:
+        if _stranger(x, y, np.array(src), np.array(tgt), best_x, best_y, max_ratio)[0]:
+            return out + [Bead(tuple(src), (), 0.0), Bead((), tuple(tgt), 0.0)]
+    return out + [Bead(tuple(src), tuple(tgt), b.score, b.monotonic)]
 
 
-def order_key(beads: list[Bead]):
-    """Sort key keeping one-sided target beads where the target order puts them."""
-    tgt_to_src: dict[int, float] = {}
-    for b in beads:
-        if b.src and b.tgt and b.monotonic:  # a moved pair's target is out of source order
-            for j in b.tgt:
-                tgt_to_src[j] = min(b.src)
-    known = np.array(sorted(tgt_to_src), dtype=np.int64)  # an array once: searchsorted on a list copies it
+def _stranger(x, y, src: np.ndarray, tgt: np.ndarray, best_x, best_y, max_ratio: float, chunk: int = 4096) -> np.ndarray:
+    """For 1-1 pairs src[k]-tgt[k]: is neither sentence anywhere near its best match
+    (distance ratio above max_ratio)?"""
+    out = np.zeros(len(src), bool)
+    for start in range(0, len(src), chunk):
+        i, j = src[start : start + chunk], tgt[start : start + chunk]
+        dot = (x[i].astype(np.float64) * y[j]).sum(1)
+        out[start : start + len(i)] = relative_distance(dot, best_x[i], best_y[j]) > max_ratio
+    return out
 
-    def key(b: Bead):
-        if b.src:
-            return (min(b.src), 1, min(b.tgt) if b.tgt else -1)
-        j = b.tgt[0]
-        # the source position of the nearest aligned target sentence before it
-        k = int(np.searchsorted(known, j)) - 1
-        return (tgt_to_src[int(known[k])] if k >= 0 else -1, 2 if k >= 0 else 0, j)
 
-    return key
+def in_order(beads: list[Bead]) -> list[Bead]:
+    """Beads in document order: by first source sentence; a target-only bead right
+    after the source sentence whose in-order bead holds the aligned target sentence
+    nearest before it (first of all if there is none)."""
+    first_s = np.array([min(b.src) if b.src else -1 for b in beads], dtype=np.int64)
+    first_t = np.array([min(b.tgt) if b.tgt else -1 for b in beads], dtype=np.int64)
+    anchored = [(b.tgt, min(b.src)) for b in beads if b.src and b.tgt and b.monotonic]
+    tgt_ids = np.array([j for t, _ in anchored for j in t], dtype=np.int64)
+    tgt_src = np.array([i for t, i in anchored for _ in t], dtype=np.int64)
+    order = np.argsort(tgt_ids, kind="stable")
+    known, known_src = tgt_ids[order], tgt_src[order]
+    k = np.searchsorted(known, first_t) - 1
+    lone_t = first_s < 0
+    primary = np.where(lone_t, np.where(k >= 0, known_src[np.maximum(k, 0)] if len(known) else -1, -1), first_s)
+    secondary = np.where(lone_t, np.where(k >= 0, 2, 0), 1)
+    return [beads[i] for i in np.lexsort((first_t, secondary, primary)).tolist()]
 
 
 def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 4096) -> list[Bead]:
@@ -135,20 +210,11 @@ def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: i
     (clipped to [0, 1]); one-sided beads score 0.  `chunk` beads at a time
     bounds the float64 sums in memory."""
     two = [b for b in beads if b.src and b.tgt]
-    cos = np.zeros(len(two))
-    for start in range(0, len(two), chunk):
-        part = two[start : start + chunk]
-        a = _side_sums(x, [bead.src for bead in part])
-        b = _side_sums(y, [bead.tgt for bead in part])
-        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))  # _cos, row by row
-        np.divide((a * b).sum(1), den, out=cos[start : start + len(part)], where=den != 0)
-    scores = iter(cos.tolist())
-    out = []
-    for b in beads:
-        score = min(1.0, max(0.0, next(scores))) if b.src and b.tgt else 0.0
-        out.append(Bead(b.src, b.tgt, round(score, 6), b.monotonic))
-    return out
-
+    scores = iter(_cosines(x, y, _padded([b.src for b in two]), _padded([b.tgt for b in two]), chunk).tolist())
+    return [
+        Bead(b.src, b.tgt, round(min(1.0, max(0.0, next(scores))), 6) if b.src and b.tgt else 0.0, b.monotonic)
+        for b in beads
+    ]
 
 
 def extend_runs(beads: list[Bead], x, y, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float) -> list[Bead]:
@@ -158,18 +224,18 @@ def extend_runs(beads: list[Bead], x, y, odds_x: np.ndarray, odds_y: np.ndarray,
     onto the neighbouring bead when that is cheaper than one more deletion.
     An edge sentence is detached when the sentence beyond it is one-sided, its
     own log-odds of a counterpart is below `max_log_odds`, and the bead's
-    cosine does not drop without it.
+    cosine does not drop without it.  Beads go in list order (a sentence given
+    to a run makes the run longer for the next bead); only those with an edge
+    sentence below `max_log_odds` can change, so only they are looked at.
     """
     lone_x = np.zeros(len(odds_x) + 2, bool)  # shifted by one: index -1 and n are never lone
     lone_y = np.zeros(len(odds_y) + 2, bool)
-    for b in beads:
-        if not b.tgt:
-            lone_x[b.src[0] + 1] = True
-        if not b.src:
-            lone_y[b.tgt[0] + 1] = True
+    lone_x[[b.src[0] + 1 for b in beads if not b.tgt]] = True
+    lone_y[[b.tgt[0] + 1 for b in beads if not b.src]] = True
+    weak = set(_weak_edged(beads, odds_x, odds_y, max_log_odds).tolist())
     out: list[Bead] = []
-    for b in beads:
-        if not (b.src and b.tgt):
+    for n, b in enumerate(beads):
+        if n not in weak:
             out.append(b)
             continue
         src, tgt = list(b.src), list(b.tgt)
@@ -194,4 +260,15 @@ def extend_runs(beads: list[Bead], x, y, odds_x: np.ndarray, odds_y: np.ndarray,
                 if moved:
                     break
         out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
-    return sorted(out, key=order_key(out))
+    return in_order(out)
+
+
+def _weak_edged(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log_odds: float) -> np.ndarray:
+    """Indices of the beads of 3+ sentences with a side of 2+ whose first or last
+    sentence has log-odds below max_log_odds."""
+    two = [n for n, b in enumerate(beads) if b.src and b.tgt and len(b.src) + len(b.tgt) > 2]
+    ends = np.array([(beads[n].src[0], beads[n].src[-1], len(beads[n].src), beads[n].tgt[0], beads[n].tgt[-1], len(beads[n].tgt))
+                     for n in two], dtype=np.int64).reshape(-1, 6)  # fmt: skip
+    weak_s = (ends[:, 2] >= 2) & ((odds_x[ends[:, 0]] < max_log_odds) | (odds_x[ends[:, 1]] < max_log_odds))
+    weak_t = (ends[:, 5] >= 2) & ((odds_y[ends[:, 3]] < max_log_odds) | (odds_y[ends[:, 4]] < max_log_odds))
+    return np.array(two, dtype=np.int64)[weak_s | weak_t]
