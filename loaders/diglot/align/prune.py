@@ -20,6 +20,9 @@ still pair them elsewhere. Thresholds were chosen on Text+Berg dev only.
 
 from __future__ import annotations
 
+from itertools import chain
+
+import numba
 import numpy as np
 
 from diglot.align.distance import relative_distance
@@ -45,20 +48,23 @@ def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
 
 def _padded(sides: list[tuple[int, ...]]) -> np.ndarray:
     """(len(sides), widest) int64 members of each side, in order, padded with -1."""
-    width = max(map(len, sides), default=0)
-    out = np.full((len(sides), max(width, 1)), -1, dtype=np.int64)
-    for k, side in enumerate(sides):
-        out[k, : len(side)] = side
+    sizes = np.fromiter(map(len, sides), dtype=np.int64, count=len(sides))
+    out = np.full((len(sides), max(1, int(sizes.max(initial=0)))), -1, dtype=np.int64)
+    out[np.arange(out.shape[1])[None, :] < sizes[:, None]] = np.fromiter(chain.from_iterable(sides), dtype=np.int64)
     return out
 
 
-def _side_sums(vecs: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """(len(members), d) float64 sums of each row's members (-1: none), added in order as
-    x[list(side)].sum(0) does."""
-    out = np.zeros((len(members), vecs.shape[1]))
-    for c in range(members.shape[1]):
-        has = members[:, c] >= 0
-        out[has] += vecs[members[has, c]]
+@numba.njit(cache=True)
+def _side_sums(vecs, members):
+    """(len(members), d) float64 sums of each row's members (-1: none), added in order
+    as x[list(side)].sum(0) does."""
+    out = np.zeros((members.shape[0], vecs.shape[1]))
+    for r in range(members.shape[0]):
+        for c in range(members.shape[1]):
+            m = members[r, c]
+            if m >= 0:
+                for k in range(vecs.shape[1]):
+                    out[r, k] += np.float64(vecs[m, k])
     return out
 
 
