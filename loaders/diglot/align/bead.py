@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -25,3 +28,11 @@ class Bead:
     score: float
     monotonic: bool = True
     confidence: float = field(default=0.0, compare=False)
+
+
+def padded(sides: list[tuple[int, ...]]) -> np.ndarray:
+    """(len(sides), widest) int64 sentence ids of each side, in order, padded with -1."""
+    sizes = np.fromiter(map(len, sides), dtype=np.int64, count=len(sides))
+    out = np.full((len(sides), max(1, int(sizes.max(initial=0)))), -1, dtype=np.int64)
+    out[np.arange(out.shape[1])[None, :] < sizes[:, None]] = np.fromiter(chain.from_iterable(sides), dtype=np.int64)
+    return out

@@ -20,13 +20,11 @@ still pair them elsewhere. Thresholds were chosen on Text+Berg dev only.
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numba
 import numpy as np
 
 from diglot.align.distance import relative_distance
-from diglot.align.bead import Bead
+from diglot.align.bead import Bead, padded
 
 DETACH_GAIN = 0.02
 SPLIT_RATIO = 1.4
@@ -44,14 +42,6 @@ def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
     b = y[list(tgt)].astype(np.float64).sum(0)
     den = np.sqrt((a * a).sum() * (b * b).sum())
     return float((a * b).sum() / den) if den else 0.0
-
-
-def _padded(sides: list[tuple[int, ...]]) -> np.ndarray:
-    """(len(sides), widest) int64 members of each side, in order, padded with -1."""
-    sizes = np.fromiter(map(len, sides), dtype=np.int64, count=len(sides))
-    out = np.full((len(sides), max(1, int(sizes.max(initial=0)))), -1, dtype=np.int64)
-    out[np.arange(out.shape[1])[None, :] < sizes[:, None]] = np.fromiter(chain.from_iterable(sides), dtype=np.int64)
-    return out
 
 
 @numba.njit(cache=True)
@@ -150,7 +140,7 @@ def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndar
     All beads are checked at once; only those a check changes are rebuilt, one by one.
     """
     two = [k for k, b in enumerate(beads) if b.src and b.tgt]
-    src, tgt = _padded([beads[k].src for k in two]), _padded([beads[k].tgt for k in two])
+    src, tgt = padded([beads[k].src for k in two]), padded([beads[k].tgt for k in two])
     multi = (src >= 0).sum(1) + (tgt >= 0).sum(1) > 2
     redo = _inner_debris(src, debris_x) | _inner_debris(tgt, debris_y)
     rows = np.flatnonzero(multi & ~redo)
@@ -216,7 +206,7 @@ def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: i
     (clipped to [0, 1]); one-sided beads score 0.  `chunk` beads at a time
     bounds the float64 sums in memory."""
     two = [b for b in beads if b.src and b.tgt]
-    scores = iter(_cosines(x, y, _padded([b.src for b in two]), _padded([b.tgt for b in two]), chunk).tolist())
+    scores = iter(_cosines(x, y, padded([b.src for b in two]), padded([b.tgt for b in two]), chunk).tolist())
     return [
         Bead(b.src, b.tgt, round(min(1.0, max(0.0, next(scores))), 6) if b.src and b.tgt else 0.0, b.monotonic)
         for b in beads
