@@ -140,6 +140,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
         qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
         level = replace(level, wx=wx * qx, wy=wy * qy)
+        del search  # the first pass's band arrays go before the second pass builds its own
         search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)

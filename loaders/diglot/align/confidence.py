@@ -74,7 +74,7 @@ def _avoid_margins(path, lo, hi, off, node_margin, on_path, window):
 
 def path_margins(search, path: np.ndarray, window: int = 6) -> np.ndarray:
     """Min-marginal margin of each bead of the path (capped at MARGIN_CAP)."""
-    node_margin = search.margins().min(axis=1).astype(np.float64)
+    node_margin = search.node_margins().astype(np.float64)
     on_path = np.zeros(len(node_margin), dtype=np.bool_)
     on_path[0] = True
     on_path[search.off[path[:, 0]] + path[:, 1] - search.lo[path[:, 0]]] = True
