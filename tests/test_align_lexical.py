@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.align.lexical import _classes, anchor_masks
+from diglot.align.lexical import _classes, anchor_masks, lengths, sentence_weights
 
 _WORD = re.compile(r"\w+")
 
@@ -50,3 +50,14 @@ def test_word_class_is_that_of_re_for_every_code_point():
     table = _classes(np.arange(0x110000, dtype=np.uint32))
     word = re.compile(r"\w")
     assert all(bool(table[c] & 1) == bool(word.match(chr(c))) for c in range(0x110000))
+
+
+_SPACES = " \t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2028\u3000"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET + _SPACES, max_size=30), max_size=30))
+def test_lengths_and_weights_match_their_definitions(sentences):
+    assert lengths(sentences).tolist() == [float(len(" ".join(s.split()))) for s in sentences]
+    letters = np.array([sum(map(str.isalpha, s)) for s in sentences], dtype=float)
+    assert np.array_equal(sentence_weights(sentences, 3.0), np.minimum(1.0, (letters + 1.0) / 3.0))

@@ -17,13 +17,16 @@ import numba
 import numpy as np
 
 # Character classes as re and str see them: `\w` is str.isalnum() or "_" (CPython's _sre).
-_WORD, _UPPER, _ALPHA, _DIGIT = 1, 2, 4, 8
+_WORD, _UPPER, _ALPHA, _DIGIT, _SPACE = 1, 2, 4, 8, 16  # _SPACE: str.isspace, where str.split() cuts
 CHUNK = 1 << 16  # sentences per pass: bounds the UTF-32 copy of the text
 
 
 def _class_bits(code: int) -> int:
     ch = chr(code)
-    return _WORD * (ch.isalnum() or ch == "_") + _UPPER * ch.isupper() + _ALPHA * ch.isalpha() + _DIGIT * ch.isdigit()
+    return (
+        _WORD * (ch.isalnum() or ch == "_") + _UPPER * ch.isupper() + _ALPHA * ch.isalpha() + _DIGIT * ch.isdigit()
+        + _SPACE * ch.isspace()
+    )  # fmt: skip
 
 
 @functools.cache
@@ -76,15 +79,23 @@ def _candidate_spans(codes, table):
     return starts[:found], ends[:found]
 
 
+def _chunks(sentences: Sequence[str]):
+    """(first sentence, text, code points, class table, start of each sentence in the text),
+    CHUNK sentences at a time, joined by newlines (no word character: no token crosses
+    two sentences)."""
+    for first in range(0, len(sentences), CHUNK):
+        part = sentences[first : first + CHUNK]
+        text = "\n".join(part)
+        codes = _code_points(text)
+        sizes = np.fromiter(map(len, part), dtype=np.int64, count=len(part)) + 1  # with the newline after it
+        yield first, text, codes, _classes(codes), np.cumsum(sizes) - sizes
+
+
 def _candidates(sentences: Sequence[str], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """(sentence, token id) of each candidate token, once per sentence; `index` numbers the tokens."""
     rows, ids = [], []
-    for first in range(0, len(sentences), CHUNK):
-        part = sentences[first : first + CHUNK]
-        text = "\n".join(part)  # a newline is no word character: no token crosses two sentences
-        codes = _code_points(text)
-        starts, ends = _candidate_spans(codes, _classes(codes))
-        begin = np.cumsum([0] + [len(s) + 1 for s in part[:-1]])
+    for first, text, codes, table, begin in _chunks(sentences):
+        starts, ends = _candidate_spans(codes, table)
         rows.append(first + np.searchsorted(begin, starts, side="right") - 1)
         ids.append(np.fromiter((index.setdefault(text[a:b], len(index)) for a, b in zip(starts.tolist(), ends.tolist())),
                                dtype=np.int64, count=len(starts)))  # fmt: skip
@@ -122,20 +133,42 @@ def _or_by_row(rows: np.ndarray, bits: np.ndarray, n: int) -> np.ndarray:
 
 
 def lengths(sentences: Sequence[str]) -> np.ndarray:
-    """Character lengths (whitespace collapsed), the Gale–Church unit."""
-    return np.array([len(" ".join(s.split())) for s in sentences], dtype=np.float64)
+    """Character lengths (whitespace collapsed, as len(" ".join(s.split()))), the Gale–Church unit."""
+    return _counted(sentences)[0]
 
 
-_LATIN1_LETTERS = bytes(b for b in range(256) if chr(b).isalpha())
+def _counted(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """float64 (collapsed lengths, letters) of every sentence."""
+    out = np.zeros((2, len(sentences)))
+    for first, _, codes, table, begin in _chunks(sentences):
+        out[:, first : first + len(begin)] = _length_and_letters(codes, table, begin, np.r_[begin[1:] - 1, len(codes)])
+    return out[0], out[1]
 
 
-def _letters(s: str) -> int:
-    """How many characters of s are letters (str.isalpha); Latin-1 text is counted in C."""
-    try:
-        raw = s.encode("latin-1")
-    except UnicodeEncodeError:
-        return sum(map(str.isalpha, s))
-    return len(raw) - len(raw.translate(None, _LATIN1_LETTERS))
+@numba.njit(cache=True)
+def _length_and_letters(codes, table, begin, end):
+    """Per sentence codes[begin:end]: its length with whitespace runs collapsed to one
+    space and trimmed, and how many of its characters are letters (str.isalpha)."""
+    out = np.zeros((2, len(begin)))
+    for s in range(len(begin)):
+        chars = 0
+        words = 0
+        letters = 0
+        inside = False
+        for k in range(begin[s], end[s]):
+            cls = table[codes[k]]
+            if cls & _ALPHA:
+                letters += 1
+            if cls & _SPACE:
+                inside = False
+                continue
+            if not inside:
+                words += 1
+                inside = True
+            chars += 1
+        out[0, s] = chars + max(words - 1, 0)
+        out[1, s] = letters
+    return out
 
 
 def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
@@ -147,5 +180,5 @@ def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
     costs its weight times the deletion penalty, and the line enters a
     multi-sentence window's summed vector scaled by it.
     """
-    letters = np.fromiter(map(_letters, sentences), dtype=np.float64, count=len(sentences))
+    letters = _counted(sentences)[1]
     return np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))
