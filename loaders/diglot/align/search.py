@@ -164,10 +164,10 @@ def coarse_to_fine(
         )
     width = width if width is not None else int(types.max()) + 2
     path = None
-    search = None
     while levels:
         depth = len(levels) - 1
-        lv = levels.pop()  # a level is done with once searched: its vectors go
+        # a coarser level and its search are done with once its path is known
+        lv, search = levels.pop(), None
         n, m = len(lv.x), len(lv.y)
         if path is None:
             lo = np.zeros(n + 1, dtype=np.int64)
