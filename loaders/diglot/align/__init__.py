@@ -35,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from diglot.align.bead import Bead
+from diglot.align.bead import Bead, gc_paused
 from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, deletion_scale, smoothed
@@ -114,6 +114,7 @@ def align(
     return in_order(beads)
 
 
+@gc_paused
 def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pass, stats) -> list[Bead]:
     """align() for two non-empty documents without blank lines."""
     vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -36,3 +38,25 @@ def padded(sides: list[tuple[int, ...]]) -> np.ndarray:
     out = np.full((len(sides), max(1, int(sizes.max(initial=0)))), -1, dtype=np.int64)
     out[np.arange(out.shape[1])[None, :] < sizes[:, None]] = np.fromiter(chain.from_iterable(sides), dtype=np.int64)
     return out
+
+
+def gc_paused(fn):
+    """Run fn with the cyclic garbage collector paused.
+
+    The aligner makes a few Python objects per sentence (beads, their index
+    tuples) and none of them takes part in a reference cycle; with the collector
+    on, every full collection walks all of them again (about a fifth of align()'s
+    time at 100,000 sentences).  Reference counting still frees everything.
+    """
+
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return paused
