@@ -70,24 +70,48 @@ def _cosines(x: np.ndarray, y: np.ndarray, src: np.ndarray, tgt: np.ndarray, chu
     return out
 
 
-def _without(members: np.ndarray, counts: np.ndarray, last: bool) -> np.ndarray:
-    """Padded members with the first (or last) one left out (rows of one member lose it too)."""
-    out = members.copy()
-    out[np.arange(len(out)), counts - 1 if last else 0] = -1
-    return out
+def _shed_edges(x, y, src: np.ndarray, tgt: np.ndarray, gain: float):
+    """_detach_edges on every row at once, in rounds: each round, a row whose bead gains
+    `gain` or more in cosine without the first or last sentence of a side of two or
+    more loses the one that gains most.
 
-
-def _best_edge_cos(x, y, src, tgt) -> np.ndarray:
-    """Per row, the highest cosine of the bead without one edge sentence of a side of 2 or more."""
-    ns, nt = (src >= 0).sum(1), (tgt >= 0).sum(1)
-    best = np.full(len(src), -np.inf)
-    for side, counts in ((0, ns), (1, nt)):
-        rows = np.flatnonzero(counts >= 2)
-        for last in (False, True):
-            cut = _without((src, tgt)[side][rows], counts[rows], last)
-            c = _cosines(x, y, cut, tgt[rows]) if side == 0 else _cosines(x, y, src[rows], cut)
-            best[rows] = np.maximum(best[rows], c)
-    return best
+    Returns the rows' members after it, the (row, side, sentence) taken out (side 0:
+    source) and the rows where two options gained exactly as much: those are left as
+    they came, for the one-by-one loop, whose order of trying settles the tie.
+    """
+    src, tgt = src.copy(), tgt.copy()
+    taken: list[tuple[np.ndarray, int, np.ndarray]] = []
+    tied = np.zeros(len(src), bool)
+    active = np.arange(len(src))
+    while True:
+        ns, nt = (src[active] >= 0).sum(1), (tgt[active] >= 0).sum(1)
+        active, ns, nt = active[ns + nt > 2], ns[ns + nt > 2], nt[ns + nt > 2]
+        if not len(active):
+            break
+        s, t = src[active], tgt[active]
+        need = _cosines(x, y, s, t) + gain
+        options = np.full((len(active), 4), -np.inf)  # without: first source, last source, first target, last target
+        for side, counts in ((0, ns), (1, nt)):
+            rows = np.flatnonzero(counts >= 2)
+            for last in (0, 1):
+                cut = (s, t)[side][rows].copy()
+                cut[np.arange(len(rows)), counts[rows] - 1 if last else 0] = -1
+                c = _cosines(x, y, cut, t[rows]) if side == 0 else _cosines(x, y, s[rows], cut)
+                options[rows, 2 * side + last] = np.where(c >= need[rows], c, -np.inf)
+        best = options.max(1)
+        tie = (options == best[:, None]).sum(1) > 1
+        go = (best > -np.inf) & ~tie
+        tied[active[tie & (best > -np.inf)]] = True
+        active, choice, ns, nt = active[go], options[go].argmax(1), ns[go], nt[go]
+        for side, members, counts in ((0, src, ns), (1, tgt, nt)):
+            for last in (0, 1):
+                rows = active[choice == 2 * side + last]
+                k = counts[choice == 2 * side + last] - 1 if last else np.zeros(len(rows), np.int64)
+                taken.append((rows, side, members[rows, k]))
+                members[rows, k] = -1
+                if not last:  # members stay packed from column 0
+                    members[rows] = np.c_[members[rows, 1:], np.full(len(rows), -1)]
+    return src, tgt, taken, tied
 
 
 def _inner_debris(members: np.ndarray, debris: np.ndarray | None) -> np.ndarray:
@@ -137,26 +161,34 @@ def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndar
     debris_x[i] / debris_y[j]: True for debris lines (None: no debris check).
     A bead may come out with a gap where debris was (e.g. [250]:[291, 293, 294]).
 
-    All beads are checked at once; only those a check changes are rebuilt, one by one.
+    All beads are checked at once; beads with debris inside, and exact ties
+    between edge sentences, go through the checks one by one.
     """
     two = [k for k, b in enumerate(beads) if b.src and b.tgt]
     src, tgt = padded([beads[k].src for k in two]), padded([beads[k].tgt for k in two])
-    multi = (src >= 0).sum(1) + (tgt >= 0).sum(1) > 2
-    redo = _inner_debris(src, debris_x) | _inner_debris(tgt, debris_y)
-    rows = np.flatnonzero(multi & ~redo)
-    redo[rows] = _best_edge_cos(x, y, src[rows], tgt[rows]) >= _cosines(x, y, src[rows], tgt[rows]) + gain
+    one_by_one = _inner_debris(src, debris_x) | _inner_debris(tgt, debris_y)
+    rows = np.flatnonzero(~one_by_one)
+    src[rows], tgt[rows], taken, tied = _shed_edges(x, y, src[rows], tgt[rows], gain)
+    one_by_one[rows[tied]] = True
+    shed = np.zeros(len(two), bool)
+    for r, _, _ in taken:
+        shed[rows[r]] = True
     split = np.zeros(len(two), bool)
+    ones = np.flatnonzero(~one_by_one & ((src >= 0).sum(1) == 1) & ((tgt >= 0).sum(1) == 1))
     if best_x is not None:
-        ones = np.flatnonzero(~multi)
         split[ones] = _stranger(x, y, src[ones, 0], tgt[ones, 0], best_x, best_y, max_ratio)
-    changed = {two[k]: k for k in np.flatnonzero(redo | split).tolist()}
+    changed = {two[k]: k for k in np.flatnonzero(one_by_one | shed | split).tolist()}
     out = [b for k, b in enumerate(beads) if k not in changed]
-    for k in changed:
+    for r, side, ids in taken:
+        keep = ~one_by_one[rows[r]]
+        out += [Bead((k,), (), 0.0) for k in ids[keep].tolist()] if side == 0 else [Bead((), (k,), 0.0) for k in ids[keep].tolist()]
+    for k, row in changed.items():
         b = beads[k]
-        if split[changed[k]]:
-            out += [Bead(b.src, (), 0.0), Bead((), b.tgt, 0.0)]
-        else:
+        if one_by_one[row]:
             out += _prune_one(b, x, y, best_x, best_y, gain, max_ratio, debris_x, debris_y)
+            continue
+        s, t = tuple(src[row][src[row] >= 0].tolist()), tuple(tgt[row][tgt[row] >= 0].tolist())
+        out += [Bead(s, (), 0.0), Bead((), t, 0.0)] if split[row] else [Bead(s, t, b.score, b.monotonic)]
     return in_order(out)
 
 
