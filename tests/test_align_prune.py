@@ -83,3 +83,30 @@ def test_sentence_weights_count_letters_only_up_to_a_whole_sentence():
     w = sentence_weights(["", "4. 1954 :", "a", "ab", "Reist .", "( 1 ) .", "Über"], 3.0)
     assert w.tolist() == [1 / 3, 1 / 3, 2 / 3, 1.0, 1.0, 1 / 3, 1.0]
     assert sentence_weights(["", "x"], 0.0).tolist() == [1.0, 1.0]
+
+
+def _random_case(seed: int):
+    """Beads of every shape over random vectors; some rows repeat (exact ties) and some lines are debris."""
+    rng = np.random.default_rng(seed)
+    n = 300
+    x, y = _unit(rng.normal(size=(n, 16))), _unit(rng.normal(size=(n, 16)))
+    y[: n // 2] = _unit(x[: n // 2] + 0.6 * rng.normal(size=(n // 2, 16)))
+    x[rng.integers(0, n, 20)] = x[0]
+    y[rng.integers(0, n, 20)] = y[0]
+    beads, i, j = [], 0, 0
+    while i < n - 4 and j < n - 4:
+        a, b = rng.integers(0, 5, 2)
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), 0.5) if a and b else Bead((i,), (), 0.0))
+        i, j = i + max(a, 1), j + (b if a and b else 0)
+    return beads, x, y, rng.random(n) < 0.1, rng.random(n) < 0.1
+
+
+def test_beads_checked_at_once_come_out_as_checked_one_by_one():
+    from diglot.align.prune import _prune_one, in_order
+
+    for seed in range(20):
+        beads, x, y, debris_x, debris_y = _random_case(seed)
+        best_x, best_y = (x @ y.T).max(1), (y @ x.T).max(1)
+        for gain in (0.0, 0.02):
+            one_by_one = [c for b in beads for c in (_prune_one(b, x, y, best_x, best_y, gain, 1.4, debris_x, debris_y) if b.src and b.tgt else [b])]
+            assert detach_weak(beads, x, y, best_x, best_y, gain=gain, debris_x=debris_x, debris_y=debris_y) == in_order(one_by_one)

@@ -36,7 +36,7 @@ from typing import Sequence
 
 import numpy as np
 
-from diglot.align.bead import Bead
+from diglot.align.bead import Bead, gc_paused
 from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, deletion_scale, smoothed
@@ -44,7 +44,7 @@ from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
-from diglot.align.prune import bead_similarity, detach_weak, order_key
+from diglot.align.prune import bead_similarity, detach_weak, in_order
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
 from diglot.align.unmatched import side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
@@ -119,9 +119,10 @@ def align(
     blank_s = sorted(set(range(len(src))) - set(keep_s))
     blank_t = sorted(set(range(len(tgt))) - set(keep_t))
     beads += [Bead((i,), (), 0.0, confidence=1.0) for i in blank_s] + [Bead((), (j,), 0.0, confidence=1.0) for j in blank_t]
-    return sorted(beads, key=order_key(beads))
+    return in_order(beads)
 
 
+@gc_paused
 def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pass, stats) -> list[Bead]:
     """align() for two non-empty documents without blank lines."""
     vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])
@@ -148,6 +149,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
         qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
         level = replace(level, wx=wx * qx, wy=wy * qy)
+        del search  # the first pass's band arrays go before the second pass builds its own
         search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)

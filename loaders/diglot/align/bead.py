@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -25,3 +30,33 @@ class Bead:
     score: float
     monotonic: bool = True
     confidence: float = field(default=0.0, compare=False)
+
+
+def padded(sides: list[tuple[int, ...]]) -> np.ndarray:
+    """(len(sides), widest) int64 sentence ids of each side, in order, padded with -1."""
+    sizes = np.fromiter(map(len, sides), dtype=np.int64, count=len(sides))
+    out = np.full((len(sides), max(1, int(sizes.max(initial=0)))), -1, dtype=np.int64)
+    out[np.arange(out.shape[1])[None, :] < sizes[:, None]] = np.fromiter(chain.from_iterable(sides), dtype=np.int64)
+    return out
+
+
+def gc_paused(fn):
+    """Run fn with the cyclic garbage collector paused.
+
+    The aligner makes a few Python objects per sentence (beads, their index
+    tuples) and none of them takes part in a reference cycle; with the collector
+    on, every full collection walks all of them again (about a fifth of align()'s
+    time at 100,000 sentences).  Reference counting still frees everything.
+    """
+
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return paused

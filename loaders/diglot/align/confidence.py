@@ -31,6 +31,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from diglot.align.bead import padded
+
 TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
 
@@ -72,7 +74,7 @@ def _avoid_margins(path, lo, hi, off, node_margin, on_path, window):
 
 def path_margins(search, path: np.ndarray, window: int = 6) -> np.ndarray:
     """Min-marginal margin of each bead of the path (capped at MARGIN_CAP)."""
-    node_margin = search.margins().min(axis=1).astype(np.float64)
+    node_margin = search.node_margins().astype(np.float64)
     on_path = np.zeros(len(node_margin), dtype=np.bool_)
     on_path[0] = True
     on_path[search.off[path[:, 0]] + path[:, 1] - search.lo[path[:, 0]]] = True
@@ -87,28 +89,50 @@ def bead_features(beads, dp_margin: dict, odds, smoothed: tuple[np.ndarray, np.n
     dp_margin: (src, tgt) -> margin for the beads as the DP left them; a bead
     missing there was changed afterwards (margin 0, changed = 1).
     """
-    two, one = [], []
-    bead_odds = odds.of(cosines)
-    lone_x = {b.src[0] for b in beads if b.src and not b.tgt}
-    lone_y = {b.tgt[0] for b in beads if b.tgt and not b.src}
-    for b, lo in zip(beads, bead_odds):
-        key = (b.src, b.tgt)
-        changed = key not in dp_margin
-        margin = 0.0 if changed else dp_margin[key]
-        if b.src and b.tgt:
-            weakest = min(min(odds.src[i] for i in b.src), min(odds.tgt[j] for j in b.tgt))
-            two.append((1.0, lo / ODDS_UNIT, weakest / ODDS_UNIT, margin, float(len(b.src) == len(b.tgt) == 1),
-                        len(b.src) + len(b.tgt) - 2.0, float(changed), float(not b.monotonic)))
-        else:
-            if b.src:
-                k, own, sm, deb, lone = b.src[0], odds.src, smoothed[0], debris[0], lone_x
-            else:
-                k, own, sm, deb, lone = b.tgt[0], odds.tgt, smoothed[1], debris[1], lone_y
-            in_run = float(k - 1 in lone or k + 1 in lone)
-            one.append((1.0, own[k] / ODDS_UNIT, sm[k] / ODDS_UNIT, margin, float(deb[k]), float(changed), in_run))
-    return np.array(two, dtype=np.float64).reshape(-1, len(TWO_SIDED_FEATURES)), np.array(one, dtype=np.float64).reshape(
-        -1, len(ONE_SIDED_FEATURES)
+    found = [dp_margin.get((b.src, b.tgt)) for b in beads]
+    changed = np.array([m is None for m in found], dtype=bool)
+    margin = np.array([0.0 if m is None else m for m in found], dtype=np.float64)
+    src, tgt = padded([b.src for b in beads]), padded([b.tgt for b in beads])
+    ns, nt = (src >= 0).sum(1), (tgt >= 0).sum(1)
+    two = (ns > 0) & (nt > 0)
+    moved = np.array([not b.monotonic for b in beads], dtype=bool)
+    inf = np.inf
+    weakest = np.minimum(
+        np.where(src >= 0, odds.src[np.maximum(src, 0)] if len(odds.src) else inf, inf).min(1),
+        np.where(tgt >= 0, odds.tgt[np.maximum(tgt, 0)] if len(odds.tgt) else inf, inf).min(1),
     )
+    two_rows = np.stack([np.ones(len(beads)), odds.of(cosines) / ODDS_UNIT, weakest / ODDS_UNIT, margin,
+                         ((ns == 1) & (nt == 1)).astype(float), ns + nt - 2.0, changed.astype(float), moved.astype(float)],
+                        axis=1)[two]  # fmt: skip
+    one = ~two
+    on_src = one & (ns > 0)
+    k = np.where(on_src, src[:, 0], tgt[:, 0])[one]
+    side = on_src[one]
+    lone_x = _marked(len(odds.src), src[:, 0][on_src])
+    lone_y = _marked(len(odds.tgt), tgt[:, 0][one & ~on_src])
+
+    def pick(of_src: np.ndarray, of_tgt: np.ndarray) -> np.ndarray:
+        return np.where(side, _at(of_src, k, side), _at(of_tgt, k, ~side))
+
+    in_run = pick(lone_x[:-2], lone_y[:-2]) | pick(lone_x[2:], lone_y[2:])  # k - 1 or k + 1 one-sided
+    one_rows = np.stack([np.ones(len(k)), pick(odds.src, odds.tgt) / ODDS_UNIT, pick(smoothed[0], smoothed[1]) / ODDS_UNIT,
+                         margin[one], pick(debris[0], debris[1]).astype(float), changed[one].astype(float),
+                         in_run.astype(float)], axis=1)  # fmt: skip
+    return two_rows.reshape(-1, len(TWO_SIDED_FEATURES)), one_rows.reshape(-1, len(ONE_SIDED_FEATURES))
+
+
+def _marked(n: int, ids: np.ndarray) -> np.ndarray:
+    """Booleans for positions -1..n (shifted by one), True at `ids`."""
+    out = np.zeros(n + 2, dtype=bool)
+    out[ids + 1] = True
+    return out
+
+
+def _at(values: np.ndarray, k: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """values[k] where `where`, values' zero elsewhere (k may be out of range there)."""
+    out = np.zeros(len(k), dtype=values.dtype)
+    out[where] = values[k[where]]
+    return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -362,12 +362,15 @@ def pair_sums(vecs, signs, dim_out):
 
 
 @numba.njit(cache=True)
-def margins(lo, hi, off, types, ahead, rests, cost, ext):
+def margins(lo, hi, off, types, ahead, rests, cost, ext, per_node=False):
+    """out[cell, t]: how much worse the best path through that bead is than the best path
+    (float32, inf where there is none); per_node: out[cell, 0], the least over the beads
+    ending at the node, without the (cells, types) array."""
     best, gap_s, gap_t = ahead
     rest, rest_s, rest_t = rests
     nrows = lo.shape[0]
     ntypes = types.shape[0]
-    out = np.full((off[nrows], ntypes), INF, dtype=np.float32)
+    out = np.full((off[nrows], 1 if per_node else ntypes), INF, dtype=np.float32)
     total = best[off[nrows] - 1]
     for i in range(nrows):
         for j in range(lo[i], hi[i] + 1):
@@ -389,7 +392,8 @@ def margins(lo, hi, off, types, ahead, rests, cost, ext):
                     v = min(best[prev] + c, gap_t[prev] + ext * c) + rest_t[cell]
                 else:
                     v = best[prev] + c + rest[cell]
-                out[cell, t] = v - total
+                col = 0 if per_node else t
+                out[cell, col] = min(out[cell, col], np.float32(v - total))
     return out
 
 

@@ -13,6 +13,7 @@ bead.  `split_swaps` undoes that when the crossed pairs are clearly the match.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from diglot.align.distance import relative_distance
@@ -67,26 +68,18 @@ def find_moved(
     us = np.array(lone_src[:max_pool])
     ut = np.array(lone_tgt[:max_pool])
     # scores in blocks so a huge leftover pool never needs an |us| x |ut| matrix at once
-    best_t = np.empty(len(us), dtype=np.int64)
+    best_t = np.zeros(len(us), dtype=np.int64)
     best_r = np.empty(len(us))
     second_r = np.empty(len(us))
     col_best_r = np.full(len(ut), np.inf)
     col_second_r = np.full(len(ut), np.inf)
     col_best_s = np.full(len(ut), -1, dtype=np.int64)
-    y_pool, mean_y_pool = y[ut], mean_y[ut][None, :]
+    y_pool, mean_y_pool = y[ut], mean_y[ut]
     for start in range(0, len(us), 1024):
         rows = us[start : start + 1024]
-        r = relative_distance(x[rows] @ y_pool.T, mean_x[rows][:, None], mean_y_pool)
-        r[np.isnan(r)] = np.inf  # a non-finite vector's distances rank last, as they did in a sort
-        best_t[start : start + len(rows)], best_r[start : start + len(rows)], second_r[start : start + len(rows)] = (
-            _two_smallest(r, axis=1)
-        )
-        # merge this block's best and runner-up per column into the running ones
-        top, blk_best, blk_second = _two_smallest(r, axis=0)
-        four = np.stack([col_best_r, col_second_r, blk_best, blk_second])
-        four.sort(axis=0)
-        col_best_s = np.where(blk_best < col_best_r, start + top, col_best_s)
-        col_best_r, col_second_r = four[0], four[1]
+        part = slice(start, start + len(rows))
+        _two_nearest(x[rows] @ y_pool.T, mean_x[rows], mean_y_pool, start,
+                     best_t[part], best_r[part], second_r[part], col_best_r, col_second_r, col_best_s)  # fmt: skip
     pairs = {}
     for k in range(len(us)):
         c = best_t[k]
@@ -110,19 +103,30 @@ def find_moved(
     return out
 
 
-def _two_smallest(r: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Along `axis`: where the smallest value is (its first place on ties, as a stable
-    sort has it), that value, and the runner-up (inf if there is none).
-
-    Two linear passes instead of a sort (which took most of align()'s time at a
-    million sentences).  `r` is left as it was.
-    """
-    where = np.expand_dims(r.argmin(axis=axis), axis)
-    smallest = np.take_along_axis(r, where, axis)
-    if r.shape[axis] < 2:
-        runner_up = np.full(smallest.size, np.inf)
-    else:
-        np.put_along_axis(r, where, np.inf, axis)
-        runner_up = r.min(axis=axis)
-        np.put_along_axis(r, where, smallest, axis)
-    return where.squeeze(axis), smallest.squeeze(axis), runner_up
+@numba.njit(cache=True)
+def _two_nearest(cos, mean_rows, mean_cols, first_row, row_arg, row_best, row_second, col_best, col_second, col_arg):
+    """Relative distances of a block of pool rows to every pool column (non-finite: inf):
+    each row's nearest column (the first on ties), its distance and the runner-up's
+    (inf if none); and each column's running nearest row (the first on ties, rows
+    numbered from first_row), its distance and the runner-up's, updated in place."""
+    for i in range(cos.shape[0]):
+        best = np.inf
+        second = np.inf
+        for j in range(cos.shape[1]):
+            r = relative_distance(cos[i, j], mean_rows[i], mean_cols[j])
+            if np.isnan(r):  # a non-finite vector's distances rank last
+                r = np.inf
+            if r < best:
+                second = best
+                best = r
+                row_arg[i] = j
+            elif r < second:
+                second = r
+            if r < col_best[j]:
+                col_second[j] = col_best[j]
+                col_best[j] = r
+                col_arg[j] = first_row + i
+            elif r < col_second[j]:
+                col_second[j] = r
+        row_best[i] = best
+        row_second[i] = second

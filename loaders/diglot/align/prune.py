@@ -20,10 +20,11 @@ still pair them elsewhere. Thresholds were chosen on Text+Berg dev only.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from diglot.align.distance import relative_distance
-from diglot.align.bead import Bead
+from diglot.align.bead import Bead, padded
 
 DETACH_GAIN = 0.02
 SPLIT_RATIO = 1.4
@@ -43,17 +44,84 @@ def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
     return float((a * b).sum() / den) if den else 0.0
 
 
-def _side_sums(vecs: np.ndarray, sides: list[tuple[int, ...]]) -> np.ndarray:
-    """(len(sides), d) float64 sums of each side's rows, added in order as x[list(side)].sum(0) does."""
-    width = max(map(len, sides))
-    members = np.full((len(sides), width), -1, dtype=np.int64)
-    for k, side in enumerate(sides):
-        members[k, : len(side)] = side
-    out = vecs[members[:, 0]].astype(np.float64)
-    for c in range(1, width):
-        has = members[:, c] >= 0
-        out[has] += vecs[members[has, c]]
+@numba.njit(cache=True)
+def _side_sums(vecs, members):
+    """(len(members), d) float64 sums of each row's members (-1: none), added in order
+    as x[list(side)].sum(0) does."""
+    out = np.zeros((members.shape[0], vecs.shape[1]))
+    for r in range(members.shape[0]):
+        for c in range(members.shape[1]):
+            m = members[r, c]
+            if m >= 0:
+                for k in range(vecs.shape[1]):
+                    out[r, k] += np.float64(vecs[m, k])
     return out
+
+
+def _cosines(x: np.ndarray, y: np.ndarray, src: np.ndarray, tgt: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """_cos of each row's sides (padded member arrays), bit for bit; `chunk` rows at a
+    time bounds the float64 sums in memory."""
+    out = np.zeros(len(src))
+    for start in range(0, len(src), chunk):
+        a = _side_sums(x, src[start : start + chunk])
+        b = _side_sums(y, tgt[start : start + chunk])
+        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
+        np.divide((a * b).sum(1), den, out=out[start : start + len(a)], where=den != 0)
+    return out
+
+
+def _shed_edges(x, y, src: np.ndarray, tgt: np.ndarray, gain: float):
+    """_detach_edges on every row at once, in rounds: each round, a row whose bead gains
+    `gain` or more in cosine without the first or last sentence of a side of two or
+    more loses the one that gains most.
+
+    Returns the rows' members after it, the (row, side, sentence) taken out (side 0:
+    source) and the rows where two options gained exactly as much: those are left as
+    they came, for the one-by-one loop, whose order of trying settles the tie.
+    """
+    src, tgt = src.copy(), tgt.copy()
+    taken: list[tuple[np.ndarray, int, np.ndarray]] = []
+    tied = np.zeros(len(src), bool)
+    active = np.arange(len(src))
+    while True:
+        ns, nt = (src[active] >= 0).sum(1), (tgt[active] >= 0).sum(1)
+        active, ns, nt = active[ns + nt > 2], ns[ns + nt > 2], nt[ns + nt > 2]
+        if not len(active):
+            break
+        s, t = src[active], tgt[active]
+        need = _cosines(x, y, s, t) + gain
+        options = np.full((len(active), 4), -np.inf)  # without: first source, last source, first target, last target
+        for side, counts in ((0, ns), (1, nt)):
+            rows = np.flatnonzero(counts >= 2)
+            for last in (0, 1):
+                cut = (s, t)[side][rows].copy()
+                cut[np.arange(len(rows)), counts[rows] - 1 if last else 0] = -1
+                c = _cosines(x, y, cut, t[rows]) if side == 0 else _cosines(x, y, s[rows], cut)
+                options[rows, 2 * side + last] = np.where(c >= need[rows], c, -np.inf)
+        best = options.max(1)
+        tie = (options == best[:, None]).sum(1) > 1
+        go = (best > -np.inf) & ~tie
+        tied[active[tie & (best > -np.inf)]] = True
+        active, choice, ns, nt = active[go], options[go].argmax(1), ns[go], nt[go]
+        for side, members, counts in ((0, src, ns), (1, tgt, nt)):
+            for last in (0, 1):
+                rows = active[choice == 2 * side + last]
+                k = counts[choice == 2 * side + last] - 1 if last else np.zeros(len(rows), np.int64)
+                taken.append((rows, side, members[rows, k]))
+                members[rows, k] = -1
+                if not last:  # members stay packed from column 0
+                    members[rows] = np.c_[members[rows, 1:], np.full(len(rows), -1)]
+    return src, tgt, taken, tied
+
+
+def _inner_debris(members: np.ndarray, debris: np.ndarray | None) -> np.ndarray:
+    """Rows with debris strictly inside a side of three or more sentences."""
+    counts = (members >= 0).sum(1)
+    if debris is None:
+        return np.zeros(len(members), bool)
+    cols = np.arange(members.shape[1])[None, :]
+    inner = (cols >= 1) & (cols < counts[:, None] - 1) & (counts[:, None] >= 3)
+    return (inner & debris[np.maximum(members, 0)]).any(1)
 
 
 def _detach_edges(src: list[int], tgt: list[int], x, y, gain: float, loose: list[Bead]) -> None:
@@ -91,43 +159,78 @@ def detach_weak(beads: list[Bead], x: np.ndarray, y: np.ndarray, best_x: np.ndar
     """best_x[i] / best_y[j]: cosine of each sentence to its best match on the
     other side (None skips the 1-1 check, as for very long documents).
     debris_x[i] / debris_y[j]: True for debris lines (None: no debris check).
-    A bead may come out with a gap where debris was (e.g. [250]:[291, 293, 294])."""
-    out: list[Bead] = []
-    for b in beads:
-        if not (b.src and b.tgt):
-            out.append(b)
+    A bead may come out with a gap where debris was (e.g. [250]:[291, 293, 294]).
+
+    All beads are checked at once; beads with debris inside, and exact ties
+    between edge sentences, go through the checks one by one.
+    """
+    two = [k for k, b in enumerate(beads) if b.src and b.tgt]
+    src, tgt = padded([beads[k].src for k in two]), padded([beads[k].tgt for k in two])
+    one_by_one = _inner_debris(src, debris_x) | _inner_debris(tgt, debris_y)
+    rows = np.flatnonzero(~one_by_one)
+    src[rows], tgt[rows], taken, tied = _shed_edges(x, y, src[rows], tgt[rows], gain)
+    one_by_one[rows[tied]] = True
+    shed = np.zeros(len(two), bool)
+    for r, _, _ in taken:
+        shed[rows[r]] = True
+    split = np.zeros(len(two), bool)
+    ones = np.flatnonzero(~one_by_one & ((src >= 0).sum(1) == 1) & ((tgt >= 0).sum(1) == 1))
+    if best_x is not None:
+        split[ones] = _stranger(x, y, src[ones, 0], tgt[ones, 0], best_x, best_y, max_ratio)
+    changed = {two[k]: k for k in np.flatnonzero(one_by_one | shed | split).tolist()}
+    out = [b for k, b in enumerate(beads) if k not in changed]
+    for r, side, ids in taken:
+        keep = ~one_by_one[rows[r]]
+        out += [Bead((k,), (), 0.0) for k in ids[keep].tolist()] if side == 0 else [Bead((), (k,), 0.0) for k in ids[keep].tolist()]
+    for k, row in changed.items():
+        b = beads[k]
+        if one_by_one[row]:
+            out += _prune_one(b, x, y, best_x, best_y, gain, max_ratio, debris_x, debris_y)
             continue
-        src, tgt = list(b.src), list(b.tgt)
-        _detach_debris(src, tgt, debris_x, debris_y, out)
-        _detach_edges(src, tgt, x, y, gain, out)
-        if best_x is not None and len(src) == 1 and len(tgt) == 1:
-            i, j = src[0], tgt[0]
-            if relative_distance(float(x[i] @ y[j]), best_x[i], best_y[j]) > max_ratio:
-                out += [Bead((i,), (), 0.0), Bead((), (j,), 0.0)]
-                continue
-        out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
-    # back into document order: by first source sentence, target-only beads by position
-    return sorted(out, key=order_key(out))
+        s, t = tuple(src[row][src[row] >= 0].tolist()), tuple(tgt[row][tgt[row] >= 0].tolist())
+        out += [Bead(s, (), 0.0), Bead((), t, 0.0)] if split[row] else [Bead(s, t, b.score, b.monotonic)]
+    return in_order(out)
 
 
-def order_key(beads: list[Bead]):
-    """Sort key keeping one-sided target beads where the target order puts them."""
-    tgt_to_src: dict[int, float] = {}
-    for b in beads:
-        if b.src and b.tgt and b.monotonic:  # a moved pair's target is out of source order
-            for j in b.tgt:
-                tgt_to_src[j] = min(b.src)
-    known = np.array(sorted(tgt_to_src), dtype=np.int64)  # an array once: searchsorted on a list copies it
+def _prune_one(b: Bead, x, y, best_x, best_y, gain, max_ratio, debris_x, debris_y) -> list[Bead]:
+    """detach_weak's checks on one bead: what is left of it, and the sentences taken out."""
+    out: list[Bead] = []
+    src, tgt = list(b.src), list(b.tgt)
+    _detach_debris(src, tgt, debris_x, debris_y, out)
+    _detach_edges(src, tgt, x, y, gain, out)
+    if best_x is not None and len(src) == 1 and len(tgt) == 1:
+        if _stranger(x, y, np.array(src), np.array(tgt), best_x, best_y, max_ratio)[0]:
+            return out + [Bead(tuple(src), (), 0.0), Bead((), tuple(tgt), 0.0)]
+    return out + [Bead(tuple(src), tuple(tgt), b.score, b.monotonic)]
 
-    def key(b: Bead):
-        if b.src:
-            return (min(b.src), 1, min(b.tgt) if b.tgt else -1)
-        j = b.tgt[0]
-        # the source position of the nearest aligned target sentence before it
-        k = int(np.searchsorted(known, j)) - 1
-        return (tgt_to_src[int(known[k])] if k >= 0 else -1, 2 if k >= 0 else 0, j)
 
-    return key
+def _stranger(x, y, src: np.ndarray, tgt: np.ndarray, best_x, best_y, max_ratio: float, chunk: int = 4096) -> np.ndarray:
+    """For 1-1 pairs src[k]-tgt[k]: is neither sentence anywhere near its best match
+    (distance ratio above max_ratio)?"""
+    out = np.zeros(len(src), bool)
+    for start in range(0, len(src), chunk):
+        i, j = src[start : start + chunk], tgt[start : start + chunk]
+        dot = (x[i].astype(np.float64) * y[j]).sum(1)
+        out[start : start + len(i)] = relative_distance(dot, best_x[i], best_y[j]) > max_ratio
+    return out
+
+
+def in_order(beads: list[Bead]) -> list[Bead]:
+    """Beads in document order: by first source sentence; a target-only bead right
+    after the source sentence whose in-order bead holds the aligned target sentence
+    nearest before it (first of all if there is none)."""
+    first_s = np.array([min(b.src) if b.src else -1 for b in beads], dtype=np.int64)
+    first_t = np.array([min(b.tgt) if b.tgt else -1 for b in beads], dtype=np.int64)
+    anchored = [(b.tgt, min(b.src)) for b in beads if b.src and b.tgt and b.monotonic]
+    tgt_ids = np.array([j for t, _ in anchored for j in t], dtype=np.int64)
+    tgt_src = np.array([i for t, i in anchored for _ in t], dtype=np.int64)
+    order = np.argsort(tgt_ids, kind="stable")
+    known, known_src = tgt_ids[order], tgt_src[order]
+    k = np.searchsorted(known, first_t) - 1
+    lone_t = first_s < 0
+    primary = np.where(lone_t, np.where(k >= 0, known_src[np.maximum(k, 0)] if len(known) else -1, -1), first_s)
+    secondary = np.where(lone_t, np.where(k >= 0, 2, 0), 1)
+    return [beads[i] for i in np.lexsort((first_t, secondary, primary)).tolist()]
 
 
 def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 4096) -> list[Bead]:
@@ -135,63 +238,8 @@ def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: i
     (clipped to [0, 1]); one-sided beads score 0.  `chunk` beads at a time
     bounds the float64 sums in memory."""
     two = [b for b in beads if b.src and b.tgt]
-    cos = np.zeros(len(two))
-    for start in range(0, len(two), chunk):
-        part = two[start : start + chunk]
-        a = _side_sums(x, [bead.src for bead in part])
-        b = _side_sums(y, [bead.tgt for bead in part])
-        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))  # _cos, row by row
-        np.divide((a * b).sum(1), den, out=cos[start : start + len(part)], where=den != 0)
-    scores = iter(cos.tolist())
-    out = []
-    for b in beads:
-        score = min(1.0, max(0.0, next(scores))) if b.src and b.tgt else 0.0
-        out.append(Bead(b.src, b.tgt, round(score, 6), b.monotonic))
-    return out
-
-
-
-def extend_runs(beads: list[Bead], x, y, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float) -> list[Bead]:
-    """Give a bead's edge sentence to the one-sided run next to it when it looks like part of it.
-
-    The DP glues the first or last sentence of a passage without counterpart
-    onto the neighbouring bead when that is cheaper than one more deletion.
-    An edge sentence is detached when the sentence beyond it is one-sided, its
-    own log-odds of a counterpart is below `max_log_odds`, and the bead's
-    cosine does not drop without it.
-    """
-    lone_x = np.zeros(len(odds_x) + 2, bool)  # shifted by one: index -1 and n are never lone
-    lone_y = np.zeros(len(odds_y) + 2, bool)
-    for b in beads:
-        if not b.tgt:
-            lone_x[b.src[0] + 1] = True
-        if not b.src:
-            lone_y[b.tgt[0] + 1] = True
-    out: list[Bead] = []
-    for b in beads:
-        if not (b.src and b.tgt):
-            out.append(b)
-            continue
-        src, tgt = list(b.src), list(b.tgt)
-        moved = True
-        while moved and len(src) + len(tgt) > 2:
-            moved = False
-            base = _cos(x, y, src, tgt)
-            for side, odds, lone in ((src, odds_x, lone_x), (tgt, odds_y, lone_y)):
-                if len(side) < 2:
-                    continue
-                for k, beyond in ((side[0], side[0] - 1), (side[-1], side[-1] + 1)):
-                    if not lone[beyond + 1] or odds[k] >= max_log_odds:
-                        continue
-                    rest = [i for i in side if i != k]
-                    if (_cos(x, y, rest, tgt) if side is src else _cos(x, y, src, rest)) < base:
-                        continue
-                    side.remove(k)
-                    lone[k + 1] = True
-                    out.append(Bead((k,), (), 0.0) if side is src else Bead((), (k,), 0.0))
-                    moved = True
-                    break
-                if moved:
-                    break
-        out.append(Bead(tuple(src), tuple(tgt), b.score, b.monotonic))
-    return sorted(out, key=order_key(out))
+    scores = iter(_cosines(x, y, padded([b.src for b in two]), padded([b.tgt for b in two]), chunk).tolist())
+    return [
+        Bead(b.src, b.tgt, round(min(1.0, max(0.0, next(scores))), 6) if b.src and b.tgt else 0.0, b.monotonic)
+        for b in beads
+    ]

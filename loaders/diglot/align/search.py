@@ -114,6 +114,12 @@ class Search:
         ahead = (self.best, self.gap_s, self.gap_t)
         return kernels.margins(self.lo, self.hi, self.off, self.types, ahead, rests, self.cost, self.gap_ext)
 
+    def node_margins(self) -> np.ndarray:
+        """margins().min(axis=1): for every node, how much worse the best path through it is."""
+        rests = kernels.backward(self.lo, self.hi, self.off, self.types, self.cost, self.gap_ext)
+        ahead = (self.best, self.gap_s, self.gap_t)
+        return kernels.margins(self.lo, self.hi, self.off, self.types, ahead, rests, self.cost, self.gap_ext, True)[:, 0]
+
     def cell(self, i: int, j: int) -> int:
         return int(self.off[i] + j - self.lo[i])
 
@@ -158,9 +164,10 @@ def coarse_to_fine(
         )
     width = width if width is not None else int(types.max()) + 2
     path = None
-    search = None
-    for depth in range(len(levels) - 1, -1, -1):
-        lv = levels[depth]
+    while levels:
+        depth = len(levels) - 1
+        # a coarser level and its search are done with once its path is known
+        lv, search = levels.pop(), None
         n, m = len(lv.x), len(lv.y)
         if path is None:
             lo = np.zeros(n + 1, dtype=np.int64)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align.bead import Bead
-from diglot.align.prune import order_key
+from diglot.align.prune import in_order
 
 MIN_PAIRS = 5  # confident 1-1 beads below which centred_levels gives no levels
 
@@ -117,7 +117,7 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
             lone[s][np.array(cut) + 1] = True
             out += [Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0) for k in cut]
         out.append(Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
-    return sorted(out, key=order_key(out))
+    return in_order(out)
 
 
 def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray) -> tuple[float, float] | None:
@@ -157,4 +157,4 @@ def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: 
             out += [Bead((i,), (), 0.0) for i in b.src] + [Bead((), (j,), 0.0) for j in b.tgt]
         else:
             out.append(b)
-    return sorted(out, key=order_key(out))
+    return in_order(out)
