@@ -34,8 +34,8 @@ import numpy as np
 TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
 
-TWO_SIDED_COEF = (1.6102, -0.2657, 0.3930, 1.7474, -1.3081, -0.6069, 1.2721, -0.3330)
-ONE_SIDED_COEF = (-2.0817, -3.0050, -9.8091, 1.2835, 0.2998, -0.5420, 2.7136)
+TWO_SIDED_COEF = (1.9275, -0.4331, 0.4193, 1.7688, -1.5350, -0.6763, 1.6187, -0.6809)
+ONE_SIDED_COEF = (-2.1172, -3.5502, -9.6858, 1.4607, 0.1123, -0.7060, 2.5221)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
