@@ -208,31 +208,6 @@ def test_a_split_off_clause_stays_with_its_bead_by_length(monkeypatch, textberg_
     assert not has_gold_bead()
 
 
-def test_facing_runs_are_split_whenever_their_sentences_more_likely_lack_a_counterpart(monkeypatch):
-    """Planted dev at 30%: passages deleted on both sides next to each other leave
-    two runs from the same document facing each other, on topic, so their
-    sentences' log-odds of a counterpart are only mildly negative.  split_unrelated
-    judges every bead whose sentences all have log-odds below 0, not only those
-    below the trimming bound: more planted sentences stay one-sided."""
-    import sys
-    from pathlib import Path
-
-    import diglot.align as api
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
-
-    docs = planted.planted_docs("dev", 0.3)
-
-    def left_alone():
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["planted_one_sided"] * result["planted"])
-
-    split_at_zero = left_alone()
-    monkeypatch.setattr(api, "SPLIT_MAX_LOG_ODDS", api.RUN_MAX_LOG_ODDS)
-    assert split_at_zero >= left_alone() + 5
-
-
 def test_lengths_are_judged_against_the_ratio_of_what_translates(monkeypatch):
     """Planted dev at 10%: passages added on one side skew the documents' length
     ratio, so true beads look too short on the other side and glued strangers

@@ -72,15 +72,11 @@ ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
 # log-odds, next to a one-sided run, joins the run if the bead's cosine does
 # not drop without it
 RUN_MAX_LOG_ODDS = -2.0
-# unmatched.split_unrelated: a bead whose sentences are all below SPLIT_MAX_LOG_ODDS
-# (more likely without a counterpart than with one) is split when its centred
-# cosine is below this share of the way from the document's unrelated level to
-# its translation level (dev and planted dev: the same from 0.12 to 0.2; 0.25
-# splits true beads of Text+Berg dev).  Looser than RUN_MAX_LOG_ODDS: two
-# passages of one document facing each other are on topic, so their sentences'
-# odds are only mildly negative; the centred cosine is what decides.
+# unmatched.split_unrelated: a bead whose sentences are all below RUN_MAX_LOG_ODDS
+# is split when its centred cosine is below this share of the way from the
+# document's unrelated level to its translation level (dev and planted dev: the
+# same from 0.12 to 0.2; 0.3 splits true beads of Text+Berg dev)
 UNRELATED_SHARE = 0.15
-SPLIT_MAX_LOG_ODDS = 0.0
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -165,7 +161,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         means = side_means(x, y)
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
-        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE, max_log_odds=SPLIT_MAX_LOG_ODDS)
+        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE, max_log_odds=RUN_MAX_LOG_ODDS)
     if moved:
         beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used

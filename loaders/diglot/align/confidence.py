@@ -34,8 +34,8 @@ import numpy as np
 TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
 
-TWO_SIDED_COEF = (1.9275, -0.4331, 0.4193, 1.7688, -1.5350, -0.6763, 1.6187, -0.6809)
-ONE_SIDED_COEF = (-2.1172, -3.5502, -9.6858, 1.4607, 0.1123, -0.7060, 2.5221)
+TWO_SIDED_COEF = (1.9009, -0.3662, 0.3847, 1.7693, -1.5180, -0.6866, 1.6183, -0.6962)
+ONE_SIDED_COEF = (-1.9647, -3.5568, -9.6919, 1.4641, 0.0283, -0.8142, 2.3609)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
