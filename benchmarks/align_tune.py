@@ -8,7 +8,8 @@ from memory, so one run of every document takes seconds.  Planted dev comes
 from benchmarks/planted.py when it is there (insertions and deletions at 10%
 and 30%), and from textberg_eval.planted_omissions (deletions only) always.
 For each set it prints strict F1 and `one_sided`: the share of gold one-sided
-sentences that the aligner also left one-sided.  Only dev-derived sets are
+sentences that the aligner also left one-sided; for the planted sets also
+`planted_one_sided`, the share of the planted ones only (planted.score's figure).  Only dev-derived sets are
 read: tuning never sees test0-6 or the seeds.
 """
 
@@ -57,15 +58,18 @@ def dev_sets(split: str = "dev") -> dict[str, list]:
     else:
         names = [f"test{k}" for k in range(7)]
         sets = {"test": [(n, _lines(DATA / f"{n}.de"), _lines(DATA / f"{n}.fr"), read_alignments(DATA / f"{n}.defr")) for n in names]}
+    for name, docs in planted_sets(split).items():
+        sets[name] = [(d.name, d.src, d.tgt, d.gold) for d in docs]
+    return sets
+
+
+def planted_sets(split: str = "dev") -> dict[str, list]:
+    """name -> [planted.PlantedDoc] at rates 0, 10% and 30% (empty without benchmarks/planted.py)."""
     try:
         from benchmarks import planted
     except ImportError:
-        return sets
-    for rate in (0.0, 0.1, 0.3):
-        sets[f"planted-{split}-{int(rate * 100)}"] = [
-            (d.name, d.src, d.tgt, d.gold) for d in planted.planted_docs(split, rate)
-        ]
-    return sets
+        return {}
+    return {f"planted-{split}-{int(rate * 100)}": planted.planted_docs(split, rate) for rate in (0.0, 0.1, 0.3)}
 
 
 def one_sided_share(gold, beads) -> tuple[int, int]:
@@ -77,7 +81,9 @@ def one_sided_share(gold, beads) -> tuple[int, int]:
     return len(want_s & got_s) + len(want_t & got_t), len(want_s) + len(want_t)
 
 
-def run(sets, emb, params=None, features: list | None = None) -> dict:
+def run(sets, emb, params=None, features: list | None = None, planted_docs: dict | None = None) -> dict:
+    """Scores per set; for sets also in `planted_docs` (planted_sets) the share of
+    planted sentences left one-sided as well (planted.score)."""
     from diglot.align import align
     from diglot.align.evaluate import score
 
@@ -85,10 +91,12 @@ def run(sets, emb, params=None, features: list | None = None) -> dict:
     for name, docs in sets.items():
         pairs, hit, total = [], 0, 0
         start = time.perf_counter()
+        predictions = []
         for doc, s, t, g in docs:
             info: dict = {}
             beads = align(s, t, embedder=emb, params=params, info=info)
             pairs.append((g, [(b.src, b.tgt) for b in beads]))
+            predictions.append(beads)
             h, n = one_sided_share(g, beads)
             hit, total = hit + h, total + n
             if features is not None:
@@ -104,6 +112,10 @@ def run(sets, emb, params=None, features: list | None = None) -> dict:
             "one_sided": round(hit / total, 4) if total else None,
             "seconds": round(time.perf_counter() - start, 2),
         }
+        if planted_docs and name in planted_docs:
+            from benchmarks import planted
+
+            out[name]["planted_one_sided"] = planted.score(planted_docs[name], predictions)["planted_one_sided"]
     return out
 
 
@@ -119,7 +131,7 @@ def main(argv=None) -> int:
     texts = [x for docs in sets.values() for _, s, t, _ in docs for x in s + t]
     emb = TableEmbedder(get_embedder(args.embedder), texts)
     feats: list | None = [] if args.features else None
-    result = run(sets, emb, features=feats)
+    result = run(sets, emb, features=feats, planted_docs=planted_sets(args.split))
     print(json.dumps(result, indent=1))
     if feats:
         np.savez(

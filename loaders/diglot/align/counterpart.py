@@ -181,3 +181,22 @@ def smoothed(log_odds: np.ndarray, reach: int) -> np.ndarray:
     padded = np.pad(log_odds, reach, mode="edge")
     return np.convolve(padded, np.ones(2 * reach + 1) / (2 * reach + 1), mode="valid")
 
+
+
+def matched_length_ratio(path: np.ndarray, types: np.ndarray, len_x: np.ndarray, len_y: np.ndarray, odds: Odds,
+                         fallback: float) -> float:
+    """Target-to-source length ratio of what translates: over the path's 1-1 beads
+    whose two sentences both have positive log-odds of a counterpart.
+
+    The documents' overall ratio counts passages one side alone has: with a
+    fifth of the source added, every true bead looks too short on the target
+    side, and a glued stranger seems to fix it.  `fallback` (the documents'
+    ratio) with fewer than MIN_ANCHORS such beads.
+    """
+    sizes = types[path[:, 2]]
+    one = (sizes[:, 0] == 1) & (sizes[:, 1] == 1)
+    i, j = path[one, 0] - 1, path[one, 1] - 1
+    sure = (odds.src[i] > 0) & (odds.tgt[j] > 0)
+    if sure.sum() < MIN_ANCHORS:
+        return fallback
+    return float(len_y[j[sure]].sum() + 1.0) / float(len_x[i[sure]].sum() + 1.0)
