@@ -77,24 +77,30 @@ def test_one_to_two_prior_decides_a_close_call():
     assert bead_of_15(DEFAULT_PARAMS) != bead_of_15(no_prior)
 
 
-def test_a_run_without_counterpart_takes_back_its_glued_edge(monkeypatch):
-    """Planted dev at 10% (passages added and taken out on either side):
-    trim_runs gives back to those passages sentences the DP glued onto a
-    neighbouring bead."""
+def _planted_left_one_sided(rate: float):
+    """A function counting the planted sentences align() leaves one-sided on planted dev at `rate`."""
     import sys
     from pathlib import Path
-
-    import diglot.align as api
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from benchmarks import planted
 
-    docs = planted.planted_docs("dev", 0.1)
+    docs = planted.planted_docs("dev", rate)
 
-    def left_alone():
+    def left_alone() -> int:
         result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
         return round(result["planted_one_sided"] * result["planted"])
 
+    return left_alone
+
+
+def test_a_run_without_counterpart_takes_back_its_glued_edge(monkeypatch):
+    """Planted dev at 10% (passages added and taken out on either side):
+    trim_runs gives back to those passages sentences the DP glued onto a
+    neighbouring bead."""
+    import diglot.align as api
+
+    left_alone = _planted_left_one_sided(0.1)
     with_runs = left_alone()
     monkeypatch.setattr(api, "trim_runs", lambda beads, *args, **kwargs: beads)
     assert with_runs >= left_alone() + 5
@@ -165,20 +171,9 @@ def test_two_runs_without_counterpart_facing_each_other_are_not_paired(monkeypat
 def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
     """Planted dev at 30%: the second trim_runs (centred vectors) leaves more
     planted sentences one-sided than the raw one alone."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
-
-    docs = planted.planted_docs("dev", 0.3)
-
-    def left_alone():
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["planted_one_sided"] * result["planted"])
-
+    left_alone = _planted_left_one_sided(0.3)
     both = left_alone()
     trim = api.trim_runs
     def raw_only(beads, x, y, means, *args, **kwargs):

@@ -104,14 +104,9 @@ class DocumentStore:
         for seed, record in zip(seeds, records):
             data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
             rows.append((record_key(seed, candidates), data, _checksum(data)))
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        from diglot.align.store import write_rows
+
+        write_rows(self._db(), "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:
         if self._conn is not None:

@@ -109,19 +109,23 @@ class VectorStore:
         for text, vec in zip(texts, vecs):
             data = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
             rows.append((text_key(text), len(data) // 4, data, checksum(data)))
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        write_rows(self._db(), "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
 
     def close(self) -> None:
         if self._conn is not None and self._pid == os.getpid():
             self._conn.close()
         self._conn = None
+
+
+def write_rows(db: sqlite3.Connection, statement: str, rows: list[tuple]) -> None:
+    """`statement` for every row, in one transaction that takes the write lock at once."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.executemany(statement, rows)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _valid(dim: int | None, stored_dim, vec, check) -> np.ndarray | None:
