@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from diglot.align.threads import in_threads
+
 WINDOW = 8  # candidates each side of the first pass's position
 MIN_SEPARATION = 1.5  # the match level must stand this many null spreads above chance (dev ~4, unrelated synthetic ~0.6)
 MAX_LOG_ODDS = 12.0
@@ -37,14 +39,19 @@ MIN_SENTENCES = 40
 SD_CAP = 4.0  # see _match_level
 
 
-@numba.njit(cache=True, fastmath=True)
 def _local_top2(x, y, centre, window):
     """Best and second-best cosine of each x[i] among y[centre[i] - window : centre[i] + window + 1], and where."""
-    n, m = x.shape[0], y.shape[0]
-    best = np.full(n, -1.0)
-    second = np.full(n, -1.0)
-    arg = np.full(n, -1, dtype=np.int64)
-    for i in range(n):
+    best = np.full(x.shape[0], -1.0)
+    second = np.full(x.shape[0], -1.0)
+    arg = np.full(x.shape[0], -1, dtype=np.int64)
+    in_threads(_local_top2_part, x.shape[0], x, y, centre, window, best, second, arg, cost=2 * window + 1)
+    return best, second, arg
+
+
+@numba.njit(cache=True, fastmath=True, nogil=True)
+def _local_top2_part(start, stop, x, y, centre, window, best, second, arg):
+    m = y.shape[0]
+    for i in range(start, stop):
         for j in range(max(0, centre[i] - window), min(m, centre[i] + window + 1)):
             s = np.float32(0.0)
             for k in range(x.shape[1]):
@@ -55,7 +62,6 @@ def _local_top2(x, y, centre, window):
                 arg[i] = j
             elif s > second[i]:
                 second[i] = s
-    return best, second, arg
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import numpy as np
 
 from diglot.align.costs import DEL_S, DEL_T, P_ANCHOR, P_DEL, P_LEN, P_LEN_CAP, P_LEN_RATIO
 from diglot.align.distance import relative_distance
+from diglot.align.threads import in_threads
 
 INF = np.inf
 
@@ -61,14 +62,20 @@ def window_stats(x, mu, max_size):
     return nrm, msim
 
 
-@numba.njit(cache=True, fastmath=True)
 def sim_rows(x, y, lo, hi, max_size):
     """Row-wise prefix sums of sentence similarities over every column a bead can touch.
 
     Sentence row r is touched by beads ending at node rows r+1..r+max_size, whose
     columns run from lo[r+1] - max_size to hi[r+max_size].
     """
-    n = x.shape[0]
+    slo, shi, soff = _sim_extent(lo, hi, max_size, x.shape[0])
+    pre = np.zeros(soff[-1], dtype=np.float64)
+    in_threads(_sim_rows_part, soff, x, y, slo, shi, soff, pre)
+    return slo, soff, pre
+
+
+@numba.njit(cache=True)
+def _sim_extent(lo, hi, max_size, n):
     last = lo.shape[0] - 1
     slo = np.empty(n, dtype=np.int64)
     shi = np.empty(n, dtype=np.int64)
@@ -77,26 +84,35 @@ def sim_rows(x, y, lo, hi, max_size):
         slo[r] = max(0, lo[r + 1] - max_size)
         shi[r] = hi[min(last, r + max_size)]
         soff[r + 1] = soff[r] + shi[r] - slo[r] + 1
-    pre = np.zeros(soff[n], dtype=np.float64)
-    for r in range(n):
+    return slo, shi, soff
+
+
+@numba.njit(cache=True, fastmath=True, nogil=True)
+def _sim_rows_part(start, stop, x, y, slo, shi, soff, pre):
+    for r in range(start, stop):
         base = soff[r]
         acc = 0.0
         for c in range(slo[r], shi[r]):
             acc += _dot(x[r], y[c])
             pre[base + c - slo[r] + 1] = acc
-    return slo, soff, pre
 
 
-@numba.njit(cache=True)
 def window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
     """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible),
     and cost[cell, t], the bead's cost (inf where impossible), in one pass."""
-    nrows = lo.shape[0]
+    cos = np.full((off[-1], types.shape[0]), np.nan, dtype=np.float32)
+    cost = np.full((off[-1], types.shape[0]), INF, dtype=np.float32)
+    in_threads(_window_cos_part, off, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly,
+               mx, my, wx, wy, cos, cost)  # fmt: skip
+    return cos, cost
+
+
+@numba.njit(cache=True, nogil=True)
+def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly, mx,
+                     my, wx, wy, cos, cost):  # fmt: skip
     ntypes = types.shape[0]
-    cos = np.full((off[nrows], ntypes), np.nan, dtype=np.float32)
-    cost = np.full((off[nrows], ntypes), INF, dtype=np.float32)
     w_del, w_len, len_cap, w_anchor, len_ratio = params[P_DEL], params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR], params[P_LEN_RATIO]
-    for i in range(nrows):
+    for i in range(start, stop):
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
             for t in range(ntypes):
@@ -128,7 +144,6 @@ def window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior,
                         c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], lx[i] - lx[i - a], ly[j] - ly[j - b],
                         ms, mt, w_len, len_cap, w_anchor, len_ratio,
                     )  # fmt: skip
-    return cos, cost
 
 
 # Scalars only: a compiled call with array arguments increfs and decrefs each of
@@ -349,16 +364,25 @@ def band_from_path(nodes, n, m, width, row_width):
     return lo, hi
 
 
-@numba.njit(cache=True)
 def pair_sums(vecs, signs, dim_out):
     """Sums of neighbouring rows, folded to dim_out buckets with fixed random signs
     (a sparse random projection: cosines survive, memory and time shrink)."""
     half = vecs.shape[0] // 2
     out = np.zeros((half, dim_out), dtype=np.float32)
-    for r in range(half):
-        for k in range(vecs.shape[1]):
-            out[r, k % dim_out] += signs[k] * (vecs[2 * r, k] + vecs[2 * r + 1, k])
+    in_threads(_pair_sums_part, half, vecs, signs, out)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _pair_sums_part(start, stop, vecs, signs, out):
+    # one bucket-wide slice of the input at a time: a bucket receives the same
+    # terms in the same order as k % dim_out would give, and the inner loop
+    # has no modulo, so it vectorises
+    dim_out = out.shape[1]
+    for r in range(start, stop):
+        for base in range(0, vecs.shape[1], dim_out):
+            for k in range(base, min(vecs.shape[1], base + dim_out)):
+                out[r, k - base] += signs[k] * (vecs[2 * r, k] + vecs[2 * r + 1, k])
 
 
 @numba.njit(cache=True)

@@ -25,6 +25,7 @@ import numpy as np
 
 from diglot.align.distance import relative_distance
 from diglot.align.bead import Bead, padded
+from diglot.align.threads import in_threads
 
 DETACH_GAIN = 0.02
 SPLIT_RATIO = 1.4
@@ -44,7 +45,7 @@ def _cos(x: np.ndarray, y: np.ndarray, src, tgt) -> float:
     return float((a * b).sum() / den) if den else 0.0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _side_sums(vecs, members):
     """(len(members), d) float64 sums of each row's members (-1: none), added in order
     as x[list(side)].sum(0) does."""
@@ -58,15 +59,23 @@ def _side_sums(vecs, members):
     return out
 
 
-def _cosines(x: np.ndarray, y: np.ndarray, src: np.ndarray, tgt: np.ndarray, chunk: int = 4096) -> np.ndarray:
+def cosines(x: np.ndarray, y: np.ndarray, src: np.ndarray, tgt: np.ndarray, means=None, chunk: int = 1024) -> np.ndarray:
     """_cos of each row's sides (padded member arrays), bit for bit; `chunk` rows at a
-    time bounds the float64 sums in memory."""
+    time bounds the float64 sums in memory.  means: each side's mean vector, taken
+    out of every sentence first (unmatched.py's centred cosine)."""
     out = np.zeros(len(src))
-    for start in range(0, len(src), chunk):
-        a = _side_sums(x, src[start : start + chunk])
-        b = _side_sums(y, tgt[start : start + chunk])
-        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
-        np.divide((a * b).sum(1), den, out=out[start : start + len(a)], where=den != 0)
+
+    def part(first: int, stop: int) -> None:
+        for start in range(first, stop, chunk):
+            end = min(stop, start + chunk)
+            a, b = _side_sums(x, src[start:end]), _side_sums(y, tgt[start:end])
+            if means is not None:
+                a -= (src[start:end] >= 0).sum(1)[:, None] * means[0]
+                b -= (tgt[start:end] >= 0).sum(1)[:, None] * means[1]
+            den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
+            np.divide((a * b).sum(1), den, out=out[start:end], where=den != 0)
+
+    in_threads(part, len(src), cost=16)
     return out
 
 
@@ -89,14 +98,14 @@ def _shed_edges(x, y, src: np.ndarray, tgt: np.ndarray, gain: float):
         if not len(active):
             break
         s, t = src[active], tgt[active]
-        need = _cosines(x, y, s, t) + gain
+        need = cosines(x, y, s, t) + gain
         options = np.full((len(active), 4), -np.inf)  # without: first source, last source, first target, last target
         for side, counts in ((0, ns), (1, nt)):
             rows = np.flatnonzero(counts >= 2)
             for last in (0, 1):
                 cut = (s, t)[side][rows].copy()
                 cut[np.arange(len(rows)), counts[rows] - 1 if last else 0] = -1
-                c = _cosines(x, y, cut, t[rows]) if side == 0 else _cosines(x, y, s[rows], cut)
+                c = cosines(x, y, cut, t[rows]) if side == 0 else cosines(x, y, s[rows], cut)
                 options[rows, 2 * side + last] = np.where(c >= need[rows], c, -np.inf)
         best = options.max(1)
         tie = (options == best[:, None]).sum(1) > 1
@@ -233,12 +242,12 @@ def in_order(beads: list[Bead]) -> list[Bead]:
     return [beads[i] for i in np.lexsort((first_t, secondary, primary)).tolist()]
 
 
-def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 4096) -> list[Bead]:
+def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 1024) -> list[Bead]:
     """Score every two-sided bead by the cosine of its summed sentence vectors
     (clipped to [0, 1]); one-sided beads score 0.  `chunk` beads at a time
     bounds the float64 sums in memory."""
     two = [b for b in beads if b.src and b.tgt]
-    scores = iter(_cosines(x, y, padded([b.src for b in two]), padded([b.tgt for b in two]), chunk).tolist())
+    scores = iter(cosines(x, y, padded([b.src for b in two]), padded([b.tgt for b in two]), chunk=chunk).tolist())
     return [
         Bead(b.src, b.tgt, round(min(1.0, max(0.0, next(scores))), 6) if b.src and b.tgt else 0.0, b.monotonic)
         for b in beads

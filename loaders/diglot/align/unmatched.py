@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from diglot.align.bead import Bead
-from diglot.align.prune import in_order
+from diglot.align.bead import Bead, padded
+from diglot.align.prune import cosines, in_order
+from diglot.align.threads import in_threads
 
 MIN_PAIRS = 5  # confident 1-1 beads below which centred_levels gives no levels
 
@@ -104,6 +105,7 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     lone = _lone_marks(beads, len(odds_x), len(odds_y))
     odds = (odds_x, odds_y)
     out: list[Bead] = []
+    trimmed = False
     for b in beads:
         if not (b.src and b.tgt) or len(b.src) + len(b.tgt) == 2:
             out.append(b)
@@ -116,8 +118,11 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
             _, s, cut, sides[s] = best
             lone[s][np.array(cut) + 1] = True
             out += [Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0) for k in cut]
-        out.append(Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
-    return in_order(out)
+            trimmed = True
+        kept = len(sides[0]) == len(b.src) and len(sides[1]) == len(b.tgt)
+        out.append(b if kept else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
+    # beads in document order stay so when nothing was cut: in_order's keys are unique
+    return in_order(out) if trimmed else beads
 
 
 def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray) -> tuple[float, float] | None:
@@ -125,8 +130,9 @@ def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: n
     sentences with positive log-odds of a counterpart), and of each one's source
     against the next one's target (on topic, nearby, not its translation).
     None with fewer than MIN_PAIRS such beads."""
-    pairs = np.array([(b.src[0], b.tgt[0]) for b in beads if len(b.src) == len(b.tgt) == 1 and b.monotonic
-                      and odds_x[b.src[0]] > 0 and odds_y[b.tgt[0]] > 0], dtype=np.int64).reshape(-1, 2)  # fmt: skip
+    pairs = np.array([(b.src[0], b.tgt[0]) for b in beads if len(b.src) == len(b.tgt) == 1 and b.monotonic],
+                     dtype=np.int64).reshape(-1, 2)  # fmt: skip
+    pairs = pairs[(odds_x[pairs[:, 0]] > 0) & (odds_y[pairs[:, 1]] > 0)]
     if len(pairs) < MIN_PAIRS:
         return None
     match = _centred_row_cos(x, y, means, pairs[:, 0], pairs[:, 1])
@@ -134,16 +140,21 @@ def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: n
     return float(np.median(match)), float(np.median(background))
 
 
-def _centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = 4096) -> np.ndarray:
+def _centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = 1024) -> np.ndarray:
     """Centred cosine of x[rows_x[k]] and y[rows_y[k]] for every k, a chunk of float64 rows at a time
     (each row's arithmetic is the same whatever the chunk, so are the bits)."""
     out = np.empty(len(rows_x))
-    for start in range(0, len(rows_x), chunk):
-        a = x[rows_x[start : start + chunk]].astype(np.float64) - means[0]
-        b = y[rows_y[start : start + chunk]].astype(np.float64) - means[1]
-        a /= np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
-        b /= np.maximum(np.sqrt((b * b).sum(1)), 1e-12)[:, None]
-        out[start : start + len(a)] = (a * b).sum(1)
+
+    def part(first: int, stop: int) -> None:
+        for start in range(first, stop, chunk):
+            end = min(stop, start + chunk)
+            a = x[rows_x[start:end]].astype(np.float64) - means[0]
+            b = y[rows_y[start:end]].astype(np.float64) - means[1]
+            a /= np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
+            b /= np.maximum(np.sqrt((b * b).sum(1)), 1e-12)[:, None]
+            out[start:end] = (a * b).sum(1)
+
+    in_threads(part, len(rows_x), cost=16)
     return out
 
 
@@ -161,11 +172,21 @@ def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: 
     if levels is None:
         return beads
     max_cos = levels[1] + share * (levels[0] - levels[1])
-    out: list[Bead] = []
-    for b in beads:
-        weak = b.src and b.tgt and b.monotonic and max(odds_x[list(b.src)].max(), odds_y[list(b.tgt)].max()) < max_log_odds
-        if weak and _centred_cos(x, y, means, b.src, b.tgt) < max_cos:
-            out += [Bead((i,), (), 0.0) for i in b.src] + [Bead((), (j,), 0.0) for j in b.tgt]
-        else:
-            out.append(b)
+    rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and b.monotonic], dtype=np.int64)
+    src, tgt = padded([beads[k].src for k in rows]), padded([beads[k].tgt for k in rows])
+    top = np.maximum(_side_max(odds_x, src), _side_max(odds_y, tgt))
+    weak = rows[top < max_log_odds]
+    weak = weak[cosines(x, y, src[top < max_log_odds], tgt[top < max_log_odds], means) < max_cos]
+    if not len(weak):
+        return beads
+    split = set(weak.tolist())
+    out: list[Bead] = [b for k, b in enumerate(beads) if k not in split]
+    for k in split:
+        out += [Bead((i,), (), 0.0) for i in beads[k].src] + [Bead((), (j,), 0.0) for j in beads[k].tgt]
     return in_order(out)
+
+
+def _side_max(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Largest value over each row's members (padded with -1)."""
+    return np.where(members >= 0, values[np.maximum(members, 0)], -np.inf).max(1, initial=-np.inf)
+

@@ -1,0 +1,47 @@
+"""Work split over threads by rows, the same bits whatever the thread count.
+
+The aligner's array passes (compiled kernels that release the GIL, numpy on
+large chunks, which does too) each write only their own rows, so running
+row ranges side by side changes nothing but the time.  Plain threads, not
+numba's parallel layer: its default scheduler aborts the process when two
+Python threads enter it, and users call align() from thread pools.
+NUMBA_NUM_THREADS (default: the machine's cores) caps the thread count.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+
+# Band cells' worth of work each thread must get: on less, starting threads
+# costs more than it saves (the coarse levels' small bands).
+MIN_PARALLEL_WORK = 1 << 16
+
+
+def in_threads(kernel, extent, *args, cost: float = 1.0) -> None:
+    """Run kernel(start, stop, *args) over rows [0, n) in NUMBA_NUM_THREADS threads.
+
+    `extent` is n, or an (n + 1,) array of cumulative work per row (row offsets
+    of a band), by which the rows are split into equal shares.  Each kernel
+    writes only its own rows.  `cost`: the work of one unit, in band cells; each
+    thread gets at least MIN_PARALLEL_WORK cells' worth.
+    """
+    if isinstance(extent, np.ndarray):
+        n, work = len(extent) - 1, extent
+    else:
+        n, work = int(extent), None
+    total = int(work[-1]) if work is not None else n
+    threads = min(numba.config.NUMBA_NUM_THREADS, max(1, int(total * cost) // MIN_PARALLEL_WORK))
+    if threads <= 1 or n < 2:
+        kernel(0, n, *args)
+        return
+    if work is None:
+        cuts = np.linspace(0, n, threads + 1).astype(np.int64)
+    else:
+        cuts = np.searchsorted(work, np.linspace(0, total, threads + 1), side="left").clip(0, n)
+        cuts[0], cuts[-1] = 0, n
+    with ThreadPoolExecutor(threads) as pool:
+        for done in [pool.submit(kernel, int(a), int(b), *args) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]:
+            done.result()
