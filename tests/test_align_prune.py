@@ -7,7 +7,7 @@ from conftest import unit as _unit
 
 from diglot.align import align
 from diglot.align.bead import Bead
-from diglot.align.prune import bead_similarity, detach_weak
+from diglot.align.prune import bead_scores, detach_weak
 
 
 def test_unrelated_edge_sentences_are_detached():
@@ -37,8 +37,8 @@ def test_a_stranger_pair_is_split_and_scores_are_cosines():
     best_x[1], best_y[1] = 0.99, 0.99  # each has a much better match elsewhere
     out = detach_weak([Bead((0,), (0,), 0.0), Bead((1,), (1,), 0.0)], x, y, best_x, best_y)
     assert Bead((1,), (), 0.0) in out and Bead((), (1,), 0.0) in out
-    scored = bead_similarity(out, x, y)
-    assert scored[0].score == 1.0 and all(b.score == 0.0 for b in scored[1:])
+    scores = bead_scores(out, x, y)
+    assert scores[0] == 1.0 and all(s == 0.0 for s in scores[1:])
 
 
 def test_debris_inside_a_bead_is_taken_out_but_not_at_its_edge():

@@ -45,7 +45,7 @@ from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
-from diglot.align.prune import bead_similarity, detach_weak, in_order
+from diglot.align.prune import bead_scores, detach_weak, in_order
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
 from diglot.align.unmatched import side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
@@ -168,15 +168,15 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         beads = split_swaps(beads, x, y)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
         beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
-    beads = bead_similarity(beads, x, y)
+    scores = bead_scores(beads, x, y)
     margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
     reach = ODDS_REACH
     two, one = bead_features(
-        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0),
-        np.array([b.score for b in beads]),
+        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0), np.array(scores)
     )
     stats["bead_features"] = (two, one)
-    return [Bead(b.src, b.tgt, b.score, b.monotonic, float(c)) for b, c in zip(beads, confidences(beads, two, one))]
+    confidence = confidences(beads, two, one).tolist()
+    return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
 
 
 def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -143,8 +143,7 @@ def confidences(beads, two: np.ndarray, one: np.ndarray, two_coef=TWO_SIDED_COEF
     """Probability each bead is exactly right, in the order of `beads`."""
     p_two = _sigmoid(two @ np.asarray(two_coef))
     p_one = _sigmoid(one @ np.asarray(one_coef))
+    two_sided = np.fromiter((bool(b.src and b.tgt) for b in beads), dtype=bool, count=len(beads))
     out = np.empty(len(beads))
-    it_two, it_one = iter(p_two), iter(p_one)
-    for k, b in enumerate(beads):
-        out[k] = next(it_two) if (b.src and b.tgt) else next(it_one)
+    out[two_sided], out[~two_sided] = p_two, p_one
     return np.round(out, 4)

@@ -100,8 +100,10 @@ def _sim_rows_part(start, stop, x, y, slo, shi, soff, pre):
 def window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
     """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible),
     and cost[cell, t], the bead's cost (inf where impossible), in one pass."""
-    cos = np.full((off[-1], types.shape[0]), np.nan, dtype=np.float32)
-    cost = np.full((off[-1], types.shape[0]), INF, dtype=np.float32)
+    # filled by each thread for its own rows: at a million sentences these are
+    # gigabytes, and one thread writing NaN over them took seconds
+    cos = np.empty((off[-1], types.shape[0]), dtype=np.float32)
+    cost = np.empty((off[-1], types.shape[0]), dtype=np.float32)
     in_threads(_window_cos_part, off, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly,
                mx, my, wx, wy, cos, cost)  # fmt: skip
     return cos, cost
@@ -116,6 +118,8 @@ def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, pa
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
             for t in range(ntypes):
+                cos[cell, t] = np.nan
+                cost[cell, t] = INF
                 a = types[t, 0]
                 b = types[t, 1]
                 if a > i or b > j:

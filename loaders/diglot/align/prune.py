@@ -34,7 +34,7 @@ SPLIT_RATIO = 1.4
 # float64 and numpy's own reductions, not BLAS: BLAS kernels differ between
 # CPUs in the last bits, and these scores are written to the corpus, whose
 # bytes must not depend on the machine that builds it.  A row of a 2-D
-# reduction is summed exactly as the same row alone, so bead_similarity, which
+# reduction is summed exactly as the same row alone, so bead_scores, which
 # scores many beads at once, gives the same bits as _cos.
 
 
@@ -228,9 +228,10 @@ def in_order(beads: list[Bead]) -> list[Bead]:
     """Beads in document order: by first source sentence; a target-only bead right
     after the source sentence whose in-order bead holds the aligned target sentence
     nearest before it (first of all if there is none)."""
-    first_s = np.array([min(b.src) if b.src else -1 for b in beads], dtype=np.int64)
-    first_t = np.array([min(b.tgt) if b.tgt else -1 for b in beads], dtype=np.int64)
-    anchored = [(b.tgt, min(b.src)) for b in beads if b.src and b.tgt and b.monotonic]
+    # a bead's sentence ids are in ascending order: its first is its least
+    first_s = np.fromiter((b.src[0] if b.src else -1 for b in beads), dtype=np.int64, count=len(beads))
+    first_t = np.fromiter((b.tgt[0] if b.tgt else -1 for b in beads), dtype=np.int64, count=len(beads))
+    anchored = [(b.tgt, b.src[0]) for b in beads if b.src and b.tgt and b.monotonic]
     tgt_ids = np.array([j for t, _ in anchored for j in t], dtype=np.int64)
     tgt_src = np.array([i for t, i in anchored for _ in t], dtype=np.int64)
     order = np.argsort(tgt_ids, kind="stable")
@@ -242,13 +243,10 @@ def in_order(beads: list[Bead]) -> list[Bead]:
     return [beads[i] for i in np.lexsort((first_t, secondary, primary)).tolist()]
 
 
-def bead_similarity(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 1024) -> list[Bead]:
-    """Score every two-sided bead by the cosine of its summed sentence vectors
-    (clipped to [0, 1]); one-sided beads score 0.  `chunk` beads at a time
-    bounds the float64 sums in memory."""
+def bead_scores(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = 1024) -> list[float]:
+    """Each bead's score: the cosine of its two sides' summed sentence vectors, clipped
+    to [0, 1] and rounded to 6 places; 0 for a one-sided bead.  `chunk` beads at a
+    time bounds the float64 sums in memory."""
     two = [b for b in beads if b.src and b.tgt]
     scores = iter(cosines(x, y, padded([b.src for b in two]), padded([b.tgt for b in two]), chunk=chunk).tolist())
-    return [
-        Bead(b.src, b.tgt, round(min(1.0, max(0.0, next(scores))), 6) if b.src and b.tgt else 0.0, b.monotonic)
-        for b in beads
-    ]
+    return [round(min(1.0, max(0.0, next(scores))), 6) if b.src and b.tgt else 0.0 for b in beads]

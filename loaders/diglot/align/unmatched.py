@@ -106,8 +106,8 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     odds = (odds_x, odds_y)
     out: list[Bead] = []
     trimmed = False
-    for b in beads:
-        if not (b.src and b.tgt) or len(b.src) + len(b.tgt) == 2:
+    for b, may_cut in zip(beads, _low_edges(beads, odds_x, odds_y, max_log_odds).tolist()):
+        if not may_cut:
             out.append(b)
             continue
         sides = [list(b.src), list(b.tgt)]
@@ -123,6 +123,21 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
         out.append(b if kept else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
     # beads in document order stay so when nothing was cut: in_order's keys are unique
     return in_order(out) if trimmed else beads
+
+
+def _low_edges(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log_odds: float) -> np.ndarray:
+    """Per bead: could trim_runs cut it?  Two-sided, three sentences or more, and a side of
+    two or more whose first or last sentence is below `max_log_odds` (a stretch is cut
+    from an edge, and only if its sentences, edge included, all are)."""
+    out = np.zeros(len(beads), bool)
+    rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and len(b.src) + len(b.tgt) > 2], dtype=np.int64)
+    if not len(rows):
+        return out
+    for members, odds in ((padded([beads[k].src for k in rows]), odds_x), (padded([beads[k].tgt for k in rows]), odds_y)):
+        count = (members >= 0).sum(1)
+        first, last = odds[members[:, 0]], odds[members[np.arange(len(rows)), count - 1]]
+        out[rows] |= (count >= 2) & ((first < max_log_odds) | (last < max_log_odds))
+    return out
 
 
 def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray) -> tuple[float, float] | None:
