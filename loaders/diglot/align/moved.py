@@ -80,16 +80,13 @@ def find_moved(
         part = slice(start, start + len(rows))
         _two_nearest(x[rows] @ y_pool.T, mean_x[rows], mean_y_pool, start,
                      best_t[part], best_r[part], second_r[part], col_best_r, col_second_r, col_best_s)  # fmt: skip
-    pairs = {}
-    for k in range(len(us)):
-        c = best_t[k]
-        if col_best_s[c] != k or best_r[k] > max_distance:
-            continue
-        if second_r[k] - best_r[k] < min_gap or col_second_r[c] - best_r[k] < min_gap:
-            continue
-        pairs[int(us[k])] = (int(ut[c]), float(best_r[k]))
-    if not pairs:
+    mutual = col_best_s[best_t] == np.arange(len(us))
+    with np.errstate(invalid="ignore"):  # inf - inf where a row has no finite distance: NaN, not kept
+        clear = (second_r - best_r >= min_gap) & (col_second_r[best_t] - best_r >= min_gap)
+    keep = np.flatnonzero(mutual & (best_r <= max_distance) & clear)
+    if not len(keep):
         return beads
+    pairs = dict(zip(us[keep].tolist(), zip(ut[best_t[keep]].tolist(), best_r[keep].tolist())))
     taken_t = {t for t, _ in pairs.values()}
     out = []
     for b in beads:
