@@ -32,8 +32,8 @@ What it measures:
 * accuracy: strict F1 against the planted alignment, and whether every
   sentence is in exactly one bead.
 
-Thread counts are whatever the environment says; the report driver sets
-NUMBA_NUM_THREADS=1 and OMP/OPENBLAS/MKL_NUM_THREADS=1 (one core).
+Thread counts are whatever the environment says; the report driver leaves
+them at the machine's default (every core, for every aligner).
 """
 
 from __future__ import annotations
