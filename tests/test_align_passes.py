@@ -224,3 +224,28 @@ def test_lengths_are_judged_against_the_ratio_of_what_translates(monkeypatch):
     matched = f1()
     monkeypatch.setattr(api, "matched_length_ratio", lambda *args: args[-1])
     assert matched >= f1() + 0.005
+
+
+def test_moved_pairs_are_judged_against_the_documents_centred_levels(monkeypatch):
+    """Planted dev at 30% with 5% of the sentences moved (benchmarks/planted.py):
+    judged by their centred cosine against this document pair's own levels,
+    find_moved pairs more of the moved translations and fewer of the passages
+    one version alone has than with a fixed bound on the relative distance."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.3, planted.MOVES)
+
+    def found_and_alone():
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"]), round(result["planted_one_sided"] * result["planted"])
+
+    found, alone = found_and_alone()
+    monkeypatch.setattr(api, "centred_levels", lambda *args: None)
+    found_fixed, alone_fixed = found_and_alone()
+    assert found >= found_fixed + 2 and alone >= alone_fixed + 1

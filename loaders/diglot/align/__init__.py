@@ -24,8 +24,8 @@ How it works, in order:
    edges of beads back to the runs without counterpart they were glued onto,
    and split beads of two such runs facing each other (`unmatched.py`);
 6. split 2-2 beads whose two pairs cross (neighbours that swapped places),
-   and pair leftover sentences that moved elsewhere in the other document
-   (`moved.py`);
+   and pair leftover sentences that moved elsewhere in the other document,
+   judged against this document pair's centred levels (`moved.py`);
 7. score each bead by the cosine of its two sides' summed sentence vectors,
    and give it a calibrated confidence (`confidence.py`).
 """
@@ -47,7 +47,7 @@ from diglot.align.moved import find_moved, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_similarity, detach_weak, in_order
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
-from diglot.align.unmatched import side_means, split_unrelated, trim_runs
+from diglot.align.unmatched import centred_levels, side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
 
@@ -77,6 +77,12 @@ RUN_MAX_LOG_ODDS = -2.0
 # document's unrelated level to its translation level (dev and planted dev: the
 # same from 0.12 to 0.2; 0.3 splits true beads of Text+Berg dev)
 UNRELATED_SHARE = 0.15
+# moved.find_moved: a pair of leftovers is a moved translation when its centred
+# cosine is at least this share of the way from the document's unrelated level
+# to its translation level (chosen on dev, planted dev and planted dev with
+# moves: lower pairs passages one version alone has, higher loses loose moved
+# translations)
+MOVED_SHARE = 0.8
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -159,15 +165,17 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     dp_beads = path_to_beads(search, path)
     # debris: a line that is less than a full sentence (almost no letters)
     beads = detach_weak(dp_beads, x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    means = side_means(x, y)
     if counterpart_pass:
-        means = side_means(x, y)
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE, max_log_odds=RUN_MAX_LOG_ODDS)
     if moved:
         beads = split_swaps(beads, x, y)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
-        beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
+        beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
+                           centred=None if levels is None else (means, levels), min_share=MOVED_SHARE)
     beads = bead_similarity(beads, x, y)
     margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
     reach = ODDS_REACH

@@ -2,9 +2,15 @@
 
 A monotonic path must leave a moved sentence unaligned on both sides.  Among
 those leftovers, a source and a target sentence are paired when each is the
-other's best leftover match, their neighbourhood-normalised distance is small,
-and the runner-up on either side is clearly worse (a lone strong match, not one
-of several similar sentences).
+other's best leftover match, the runner-up on either side is clearly worse (a
+lone strong match, not one of several similar sentences), and the pair is
+close enough.  Close enough is judged, when the caller gives them, against
+this document pair's own centred levels of a translation and of an unrelated
+nearby sentence (`unmatched.centred_levels`): leftovers are mostly passages
+one version alone has, and two such passages on one topic score as close on
+the raw, neighbourhood-normalised distance as a moved translation does in a
+document whose translations are loose.  Without levels, a fixed bound on that
+distance.
 
 Two neighbouring sentences that swapped places do not end up as leftovers: a
 summed window does not care about order, so the path takes them as one 2-2
@@ -18,6 +24,7 @@ import numpy as np
 
 from diglot.align.distance import relative_distance
 from diglot.align.bead import Bead
+from diglot.align.unmatched import _centred_row_cos
 
 
 def split_swaps(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, window: int = 4) -> list[Bead]:
@@ -55,11 +62,17 @@ def find_moved(
     max_distance: float = 0.45,
     min_gap: float = 0.15,
     max_pool: int = 20000,
+    centred: tuple | None = None,
+    min_share: float = 0.8,
 ) -> list[Bead]:
     """Return `beads` with moved pairs merged into non-monotonic 1-1 beads.
 
     mean_x[k] / mean_y[k]: each sentence's mean cosine to the other document.
-    Each leftover pool is capped at `max_pool` sentences so memory stays bounded.
+    centred: (side_means(x, y), (match, background) levels of centred_levels) or
+    None.  Given, a pair's centred cosine must be at least `min_share` of the
+    way from background to match, in place of `max_distance` on the relative
+    distance.  Each leftover pool is capped at `max_pool` sentences so memory
+    stays bounded.
     """
     lone_src = [b.src[0] for b in beads if b.src and not b.tgt]
     lone_tgt = [b.tgt[0] for b in beads if b.tgt and not b.src]
@@ -83,11 +96,13 @@ def find_moved(
     pairs = {}
     for k in range(len(us)):
         c = best_t[k]
-        if col_best_s[c] != k or best_r[k] > max_distance:
+        if col_best_s[c] != k or (centred is None and best_r[k] > max_distance):
             continue
         if second_r[k] - best_r[k] < min_gap or col_second_r[c] - best_r[k] < min_gap:
             continue
         pairs[int(us[k])] = (int(ut[c]), float(best_r[k]))
+    if centred is not None:
+        pairs = _close_to_match(pairs, x, y, centred, min_share)
     if not pairs:
         return beads
     taken_t = {t for t, _ in pairs.values()}
@@ -101,6 +116,18 @@ def find_moved(
         else:
             out.append(b)
     return out
+
+
+def _close_to_match(pairs: dict, x, y, centred, min_share: float) -> dict:
+    """The pairs whose centred cosine is at least `min_share` of the way from the background level to the match level."""
+    if not pairs:
+        return pairs
+    means, (match, background) = centred
+    src = np.array(list(pairs), dtype=np.int64)
+    tgt = np.array([t for t, _ in pairs.values()], dtype=np.int64)
+    cos = _centred_row_cos(x, y, means, src, tgt)
+    bound = background + min_share * (match - background)
+    return {int(i): pairs[int(i)] for i, c in zip(src, cos) if c >= bound}
 
 
 @numba.njit(cache=True)
