@@ -264,3 +264,26 @@ def test_moved_pairs_are_judged_against_the_documents_centred_levels(monkeypatch
     monkeypatch.setattr(api, "centred_levels", lambda *args: None)
     found_fixed, alone_fixed = found_and_alone()
     assert found >= found_fixed + 2 and alone >= alone_fixed + 1
+
+
+def test_a_moved_passage_is_recovered_as_a_whole(monkeypatch):
+    """Planted dev with 5% of the sentences moved in passages of 1-3: a moved
+    sentence next to a moved pair, on both sides and in the same order, joins
+    it although it alone would not pass find_moved's bound."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.0, planted.MOVES)
+
+    def found():
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"])
+
+    grown = found()
+    monkeypatch.setattr(api, "MOVED_NEXT_SHARE", np.inf)  # no neighbour ever passes
+    assert grown >= found() + 4

@@ -64,6 +64,7 @@ def find_moved(
     max_pool: int = 20000,
     centred: tuple | None = None,
     min_share: float = 0.8,
+    next_share: float = 0.4,
 ) -> list[Bead]:
     """Return `beads` with moved pairs merged into non-monotonic 1-1 beads.
 
@@ -71,7 +72,10 @@ def find_moved(
     centred: (side_means(x, y), (match, background) levels of centred_levels) or
     None.  Given, a pair's centred cosine must be at least `min_share` of the
     way from background to match, in place of `max_distance` on the relative
-    distance.  Each leftover pool is capped at `max_pool` sentences so memory
+    distance; and leftovers next to a moved pair on both sides, in the same
+    order, join it as moved pairs from `next_share` on (a passage moves as a
+    whole: its neighbour on either side is a weaker match, but at the right
+    place).  Each leftover pool is capped at `max_pool` sentences so memory
     stays bounded.
     """
     lone_src = [b.src[0] for b in beads if b.src and not b.tgt]
@@ -103,6 +107,7 @@ def find_moved(
         pairs[int(us[k])] = (int(ut[c]), float(best_r[k]))
     if centred is not None:
         pairs = _close_to_match(pairs, x, y, centred, min_share)
+        pairs = _passages(pairs, set(us.tolist()), set(ut.tolist()), x, y, mean_x, mean_y, centred, next_share)
     if not pairs:
         return beads
     taken_t = {t for t, _ in pairs.values()}
@@ -115,6 +120,29 @@ def find_moved(
             continue
         else:
             out.append(b)
+    return out
+
+
+def _passages(pairs: dict, lone_x: set, lone_y: set, x, y, mean_x, mean_y, centred, next_share: float) -> dict:
+    """`pairs` grown along both documents at once: leftovers i + d and j + d (d = -1, 1)
+    of a pair (i, j) become a pair when their centred cosine is at least
+    `next_share` of the way from the background level to the match level."""
+    means, levels = centred
+    bound = levels[1] + next_share * (levels[0] - levels[1])
+    out = dict(pairs)
+    taken = {t for t, _ in out.values()}
+    todo = sorted(out.items())
+    while todo:
+        i, (j, _) = todo.pop()
+        for d in (-1, 1):
+            a, b = i + d, j + d
+            if a in out or a not in lone_x or b in taken or b not in lone_y:
+                continue
+            if _centred_row_cos(x, y, means, np.array([a]), np.array([b]))[0] >= bound:
+                r = float(relative_distance(float(x[a] @ y[b]), mean_x[a], mean_y[b]))
+                out[a] = (b, r)
+                taken.add(b)
+                todo.append((a, (b, r)))
     return out
 
 
