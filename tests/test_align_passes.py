@@ -287,3 +287,41 @@ def test_a_moved_passage_is_recovered_as_a_whole(monkeypatch):
     grown = found()
     monkeypatch.setattr(api, "MOVED_NEXT_SHARE", np.inf)  # no neighbour ever passes
     assert grown >= found() + 4
+
+
+def test_a_moved_sentence_glued_onto_a_bead_is_taken_out_and_paired(monkeypatch):
+    """Planted dev with 5% of the sentences moved: the path glues a lone moved
+    sentence onto a neighbouring bead; free_moved_edges takes it out for
+    find_moved to pair."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.0, planted.MOVES)
+
+    def found():
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"])
+
+    freed = found()
+    monkeypatch.setattr(api, "free_moved_edges", lambda beads, *args, **kwargs: (beads, {}))
+    assert freed >= found() + 2
+
+
+def test_a_sentence_taken_out_for_find_moved_but_not_paired_goes_back(monkeypatch, textberg_dev):
+    """Text+Berg dev: edge sentences free_moved_edges takes out that find_moved
+    does not pair belong to their bead (reglue puts them back)."""
+    import diglot.align as api
+    from diglot.align.evaluate import score
+
+    def f1():
+        beads = align(textberg_dev.src, textberg_dev.tgt)
+        return score([(textberg_dev.gold, [(b.src, b.tgt) for b in beads])]).f1_strict
+
+    back = f1()
+    monkeypatch.setattr(api, "reglue", lambda beads, freed: beads)
+    assert back >= f1() + 0.002

@@ -24,8 +24,9 @@ How it works, in order:
    edges of beads back to the runs without counterpart they were glued onto,
    and split beads of two such runs facing each other (`unmatched.py`);
 6. split 2-2 beads whose two pairs cross (neighbours that swapped places),
-   and pair leftover sentences that moved elsewhere in the other document,
-   judged against this document pair's centred levels (`moved.py`);
+   and pair leftover sentences (and edge sentences of beads they were glued
+   onto) that moved elsewhere in the other document, judged against this
+   document pair's centred levels (`moved.py`);
 7. score each bead by the cosine of its two sides' summed sentence vectors,
    and give it a calibrated confidence (`confidence.py`).
 """
@@ -43,7 +44,7 @@ from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
-from diglot.align.moved import find_moved, split_swaps
+from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_similarity, detach_weak, in_order
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
@@ -187,10 +188,15 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     if moved:
         beads = split_swaps(beads, x, y)
         levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        freed = {}
+        if levels is not None:
+            beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
+                                            max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
         beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
                            centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,
                            next_share=MOVED_NEXT_SHARE)
+        beads = reglue(beads, freed)
     beads = bead_similarity(beads, x, y)
     margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
     reach = ODDS_REACH

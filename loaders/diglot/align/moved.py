@@ -10,7 +10,10 @@ nearby sentence (`unmatched.centred_levels`): leftovers are mostly passages
 one version alone has, and two such passages on one topic score as close on
 the raw, neighbourhood-normalised distance as a moved translation does in a
 document whose translations are loose.  Without levels, a fixed bound on that
-distance.
+distance.  A passage moves as a whole, so a pair's neighbours on both sides,
+in the same order, join it on weaker evidence.  A lone moved sentence is often
+glued onto a neighbouring bead: `free_moved_edges` takes such edge sentences
+out for find_moved to see, and `reglue` puts back those it did not pair.
 
 Two neighbouring sentences that swapped places do not end up as leftovers: a
 summed window does not care about order, so the path takes them as one 2-2
@@ -24,7 +27,8 @@ import numpy as np
 
 from diglot.align.distance import relative_distance
 from diglot.align.bead import Bead
-from diglot.align.unmatched import _centred_row_cos
+from diglot.align.prune import in_order
+from diglot.align.unmatched import _centred_cos, _centred_row_cos
 
 
 def split_swaps(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, window: int = 4) -> list[Bead]:
@@ -50,6 +54,71 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
     # float64 without BLAS, so the decision does not depend on the CPU's kernels
     local = np.einsum("id,jd->ij", x[i0 : s2 + window + 1].astype(np.float64), y[j0 : t2 + window + 1].astype(np.float64))
     return all(local[s - i0].argmax() == t - j0 and local[:, t - j0].argmax() == s - i0 for s, t in ((s1, t2), (s2, t1)))
+
+
+def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
+                     max_log_odds: float, min_share: float) -> tuple[list[Bead], dict]:
+    """Take out of a bead an edge sentence that moved here: the path glues a lone moved
+    sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
+    the beads and {(side, sentence): a sentence still in its bead} for `reglue`
+    (side 0: source).
+
+    An edge sentence of a bead of three or more sentences goes when its log-odds
+    of a counterpart nearby are below `max_log_odds`, its best match among the
+    other side's one-sided sentences has a centred cosine at least `min_share`
+    of the way from background to match, and the bead's centred cosine does not
+    drop without it.  centred: (side_means(x, y), centred_levels).
+    """
+    means, levels = centred
+    bound = levels[1] + min_share * (levels[0] - levels[1])
+    lone = ([b.src[0] for b in beads if b.src and not b.tgt], [b.tgt[0] for b in beads if b.tgt and not b.src])
+    odds = (odds_x, odds_y)
+    out: list[Bead] = []
+    freed: dict[tuple[int, int], tuple[int, int]] = {}
+    for b in beads:
+        sides = [list(b.src), list(b.tgt)]
+        if not (b.src and b.tgt) or len(b.src) + len(b.tgt) < 3 or not b.monotonic:
+            out.append(b)
+            continue
+        for s in (0, 1):
+            other = lone[1 - s]
+            if len(sides[s]) < 2 or not other:
+                continue
+            for k in (sides[s][0], sides[s][-1]):
+                if k not in sides[s] or len(sides[s]) < 2 or odds[s][k] >= max_log_odds:
+                    continue
+                rows = np.full(len(other), k, dtype=np.int64)
+                cols = np.array(other, dtype=np.int64)
+                best = (_centred_row_cos(x, y, means, rows, cols) if s == 0 else _centred_row_cos(x, y, means, cols, rows)).max()
+                rest = [m for m in sides[s] if m != k]
+                trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
+                if best >= bound and _centred_cos(x, y, means, *trial) >= _centred_cos(x, y, means, *sides):
+                    sides[s] = rest
+                    out.append(Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0))
+                    freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
+        out.append(b if sides == [list(b.src), list(b.tgt)] else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
+    return in_order(out), freed
+
+
+def reglue(beads: list[Bead], freed: dict) -> list[Bead]:
+    """Put back into its bead every sentence free_moved_edges took out that find_moved left alone."""
+    back = {key: anchor for key, anchor in freed.items()
+            if any((b.src == (key[1],) and not b.tgt) if key[0] == 0 else (b.tgt == (key[1],) and not b.src) for b in beads)}
+    if not back:
+        return beads
+    home = {}  # (side, sentence) of an anchor -> sentences to add back, per side
+    for (s, k), anchor in back.items():
+        home.setdefault(anchor, ([], []))[s].append(k)
+    out: list[Bead] = []
+    for b in beads:
+        if (not b.tgt and (0, b.src[0]) in back) or (not b.src and (1, b.tgt[0]) in back):
+            continue
+        add = next((home[a] for a in [(0, i) for i in b.src] + [(1, j) for j in b.tgt] if a in home), None) if b.src and b.tgt else None
+        if add is None:
+            out.append(b)
+        else:
+            out.append(Bead(tuple(sorted(b.src + tuple(add[0]))), tuple(sorted(b.tgt + tuple(add[1]))), b.score, b.monotonic))
+    return in_order(out)
 
 
 def find_moved(
