@@ -57,7 +57,7 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
 
 
 def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
-                     max_log_odds: float, min_share: float) -> tuple[list[Bead], dict]:
+                     max_log_odds: float, min_share: float, max_pool: int = 20000) -> tuple[list[Bead], dict]:
     """Take out of a bead an edge sentence that moved here: the path glues a lone moved
     sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
     the beads and {(side, sentence): a sentence still in its bead} for `reglue`
@@ -65,39 +65,61 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
 
     An edge sentence of a bead of three or more sentences goes when its log-odds
     of a counterpart nearby are below `max_log_odds`, its best match among the
-    other side's one-sided sentences has a centred cosine at least `min_share`
-    of the way from background to match, and the bead's centred cosine does not
-    drop without it.  centred: (side_means(x, y), centred_levels).
+    other side's one-sided sentences (the first `max_pool`) has a centred
+    cosine at least `min_share` of the way from background to match, and the
+    bead's centred cosine does not drop without it.  centred: (side_means(x, y),
+    centred_levels).
     """
     means, levels = centred
+    best = _best_lone_match(beads, x, y, means, (odds_x, odds_y), max_log_odds, max_pool)
+    if not best:
+        return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
-    lone = ([b.src[0] for b in beads if b.src and not b.tgt], [b.tgt[0] for b in beads if b.tgt and not b.src])
-    odds = (odds_x, odds_y)
     out: list[Bead] = []
     freed: dict[tuple[int, int], tuple[int, int]] = {}
     for b in beads:
         sides = [list(b.src), list(b.tgt)]
-        if not (b.src and b.tgt) or len(b.src) + len(b.tgt) < 3 or not b.monotonic:
-            out.append(b)
-            continue
         for s in (0, 1):
-            other = lone[1 - s]
-            if len(sides[s]) < 2 or not other:
-                continue
-            for k in (sides[s][0], sides[s][-1]):
-                if k not in sides[s] or len(sides[s]) < 2 or odds[s][k] >= max_log_odds:
+            for k in (sides[s][0], sides[s][-1]) if sides[s] else ():
+                if best.get((s, k), -np.inf) < bound or k not in sides[s] or len(sides[s]) < 2:
                     continue
-                rows = np.full(len(other), k, dtype=np.int64)
-                cols = np.array(other, dtype=np.int64)
-                best = (_centred_row_cos(x, y, means, rows, cols) if s == 0 else _centred_row_cos(x, y, means, cols, rows)).max()
                 rest = [m for m in sides[s] if m != k]
                 trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
-                if best >= bound and _centred_cos(x, y, means, *trial) >= _centred_cos(x, y, means, *sides):
+                if _centred_cos(x, y, means, *trial) >= _centred_cos(x, y, means, *sides):
                     sides[s] = rest
                     out.append(Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0))
                     freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
         out.append(b if sides == [list(b.src), list(b.tgt)] else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
     return in_order(out), freed
+
+
+def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: int) -> dict:
+    """{(side, sentence): best centred cosine to a one-sided sentence of the other side} for the
+    edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`."""
+    lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
+    edges: tuple[list[int], list[int]] = ([], [])
+    for b in beads:
+        if b.src and b.tgt and b.monotonic and len(b.src) + len(b.tgt) >= 3:
+            for s, side in enumerate((b.src, b.tgt)):
+                if len(side) > 1:
+                    edges[s].extend(k for k in {side[0], side[-1]} if odds[s][k] < max_log_odds)
+    vecs = (x, y)
+    best = {}
+    for s in (0, 1):
+        if not edges[s] or not lone[1 - s]:
+            continue
+        pool = _centred_unit(vecs[1 - s][lone[1 - s]], means[1 - s])
+        for start in range(0, len(edges[s]), 1024):
+            rows = edges[s][start : start + 1024]
+            top = (_centred_unit(vecs[s][rows], means[s]) @ pool.T).max(axis=1)
+            best.update(((s, k), float(c)) for k, c in zip(rows, top))
+    return best
+
+
+def _centred_unit(rows: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Rows less their side's mean (float64), scaled to unit length."""
+    a = rows.astype(np.float64) - mean
+    return a / np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
 
 
 def reglue(beads: list[Bead], freed: dict) -> list[Bead]:
