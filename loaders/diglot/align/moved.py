@@ -111,8 +111,11 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: in
         pool = _centred_unit(vecs[1 - s][lone[1 - s]], means[1 - s])
         for start in range(0, len(edges[s]), 1024):
             rows = edges[s][start : start + 1024]
-            top = (_centred_unit(vecs[s][rows], means[s]) @ pool.T).max(axis=1)
-            best.update(((s, k), float(c)) for k, c in zip(rows, top))
+            unit = _centred_unit(vecs[s][rows], means[s])
+            # BLAS finds the best match; its cosine is then summed by numpy itself, so the
+            # value judged does not depend on the machine's kernels (unmatched.py)
+            top = (unit @ pool.T).argmax(axis=1)
+            best.update(((s, k), float(c)) for k, c in zip(rows, (unit * pool[top]).sum(axis=1)))
     return best
 
 
