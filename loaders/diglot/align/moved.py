@@ -2,9 +2,18 @@
 
 A monotonic path must leave a moved sentence unaligned on both sides.  Among
 those leftovers, a source and a target sentence are paired when each is the
-other's best leftover match, their neighbourhood-normalised distance is small,
-and the runner-up on either side is clearly worse (a lone strong match, not one
-of several similar sentences).
+other's best leftover match, the runner-up on either side is clearly worse (a
+lone strong match, not one of several similar sentences), and the pair is
+close enough.  Close enough is judged, when the caller gives them, against
+this document pair's own centred levels of a translation and of an unrelated
+nearby sentence (`unmatched.centred_levels`): leftovers are mostly passages
+one version alone has, and two such passages on one topic score as close on
+the raw, neighbourhood-normalised distance as a moved translation does in a
+document whose translations are loose.  Without levels, a fixed bound on that
+distance.  A passage moves as a whole, so a pair's neighbours on both sides,
+in the same order, join it on weaker evidence.  A lone moved sentence is often
+glued onto a neighbouring bead: `free_moved_edges` takes such edge sentences
+out for find_moved to see, and `reglue` puts back those it did not pair.
 
 Two neighbouring sentences that swapped places do not end up as leftovers: a
 summed window does not care about order, so the path takes them as one 2-2
@@ -18,6 +27,8 @@ import numpy as np
 
 from diglot.align.distance import relative_distance
 from diglot.align.bead import Bead
+from diglot.align.prune import in_order
+from diglot.align.unmatched import _centred_cos, _centred_row_cos
 
 
 def split_swaps(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, window: int = 4) -> list[Bead]:
@@ -45,6 +56,96 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
     return all(local[s - i0].argmax() == t - j0 and local[:, t - j0].argmax() == s - i0 for s, t in ((s1, t2), (s2, t1)))
 
 
+def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
+                     max_log_odds: float, min_share: float, max_pool: int = 20000) -> tuple[list[Bead], dict]:
+    """Take out of a bead an edge sentence that moved here: the path glues a lone moved
+    sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
+    the beads and {(side, sentence): a sentence still in its bead} for `reglue`
+    (side 0: source).
+
+    An edge sentence of a bead of three or more sentences goes when its log-odds
+    of a counterpart nearby are below `max_log_odds`, its best match among the
+    other side's one-sided sentences (the first `max_pool`) has a centred
+    cosine at least `min_share` of the way from background to match, and the
+    bead's centred cosine does not drop without it.  centred: (side_means(x, y),
+    centred_levels).
+    """
+    means, levels = centred
+    best = _best_lone_match(beads, x, y, means, (odds_x, odds_y), max_log_odds, max_pool)
+    if not best:
+        return beads, {}
+    bound = levels[1] + min_share * (levels[0] - levels[1])
+    out: list[Bead] = []
+    freed: dict[tuple[int, int], tuple[int, int]] = {}
+    for b in beads:
+        sides = [list(b.src), list(b.tgt)]
+        for s in (0, 1):
+            for k in (sides[s][0], sides[s][-1]) if sides[s] else ():
+                if best.get((s, k), -np.inf) < bound or k not in sides[s] or len(sides[s]) < 2:
+                    continue
+                rest = [m for m in sides[s] if m != k]
+                trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
+                if _centred_cos(x, y, means, *trial) >= _centred_cos(x, y, means, *sides):
+                    sides[s] = rest
+                    out.append(Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0))
+                    freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
+        out.append(b if sides == [list(b.src), list(b.tgt)] else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
+    return in_order(out), freed
+
+
+def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: int) -> dict:
+    """{(side, sentence): best centred cosine to a one-sided sentence of the other side} for the
+    edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`."""
+    lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
+    edges: tuple[list[int], list[int]] = ([], [])
+    for b in beads:
+        if b.src and b.tgt and b.monotonic and len(b.src) + len(b.tgt) >= 3:
+            for s, side in enumerate((b.src, b.tgt)):
+                if len(side) > 1:
+                    edges[s].extend(k for k in {side[0], side[-1]} if odds[s][k] < max_log_odds)
+    vecs = (x, y)
+    best = {}
+    for s in (0, 1):
+        if not edges[s] or not lone[1 - s]:
+            continue
+        pool = _centred_unit(vecs[1 - s][lone[1 - s]], means[1 - s])
+        for start in range(0, len(edges[s]), 1024):
+            rows = edges[s][start : start + 1024]
+            unit = _centred_unit(vecs[s][rows], means[s])
+            # BLAS finds the best match; its cosine is then summed by numpy itself, so the
+            # value judged does not depend on the machine's kernels (unmatched.py)
+            top = (unit @ pool.T).argmax(axis=1)
+            best.update(((s, k), float(c)) for k, c in zip(rows, (unit * pool[top]).sum(axis=1)))
+    return best
+
+
+def _centred_unit(rows: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Rows less their side's mean (float64), scaled to unit length."""
+    a = rows.astype(np.float64) - mean
+    return a / np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
+
+
+def reglue(beads: list[Bead], freed: dict) -> list[Bead]:
+    """Put back into its bead every sentence free_moved_edges took out that find_moved left alone."""
+    back = {key: anchor for key, anchor in freed.items()
+            if any((b.src == (key[1],) and not b.tgt) if key[0] == 0 else (b.tgt == (key[1],) and not b.src) for b in beads)}
+    if not back:
+        return beads
+    home = {}  # (side, sentence) of an anchor -> sentences to add back, per side
+    for (s, k), anchor in back.items():
+        home.setdefault(anchor, ([], []))[s].append(k)
+    out: list[Bead] = []
+    for b in beads:
+        if (not b.tgt and (0, b.src[0]) in back) or (not b.src and (1, b.tgt[0]) in back):
+            continue
+        add = next((home[a] for a in [(0, i) for i in b.src] + [(1, j) for j in b.tgt] if a in home), None) if b.src and b.tgt else None
+        if add is None:
+            out.append(b)
+        else:
+            out.append(Bead(tuple(sorted(b.src + tuple(add[0]))), tuple(sorted(b.tgt + tuple(add[1]))), b.score, b.monotonic))
+    return in_order(out)
+
+
 def find_moved(
     beads: list[Bead],
     x: np.ndarray,
@@ -55,11 +156,21 @@ def find_moved(
     max_distance: float = 0.45,
     min_gap: float = 0.15,
     max_pool: int = 20000,
+    centred: tuple | None = None,
+    min_share: float = 0.8,
+    next_share: float = 0.4,
 ) -> list[Bead]:
     """Return `beads` with moved pairs merged into non-monotonic 1-1 beads.
 
     mean_x[k] / mean_y[k]: each sentence's mean cosine to the other document.
-    Each leftover pool is capped at `max_pool` sentences so memory stays bounded.
+    centred: (side_means(x, y), (match, background) levels of centred_levels) or
+    None.  Given, a pair's centred cosine must be at least `min_share` of the
+    way from background to match, in place of `max_distance` on the relative
+    distance; and leftovers next to a moved pair on both sides, in the same
+    order, join it as moved pairs from `next_share` on (a passage moves as a
+    whole: its neighbour on either side is a weaker match, but at the right
+    place).  Each leftover pool is capped at `max_pool` sentences so memory
+    stays bounded.
     """
     lone_src = [b.src[0] for b in beads if b.src and not b.tgt]
     lone_tgt = [b.tgt[0] for b in beads if b.tgt and not b.src]
@@ -83,10 +194,14 @@ def find_moved(
     mutual = col_best_s[best_t] == np.arange(len(us))
     with np.errstate(invalid="ignore"):  # inf - inf where a row has no finite distance: NaN, not kept
         clear = (second_r - best_r >= min_gap) & (col_second_r[best_t] - best_r >= min_gap)
-    keep = np.flatnonzero(mutual & (best_r <= max_distance) & clear)
-    if not len(keep):
-        return beads
+    close = best_r <= max_distance if centred is None else np.ones(len(us), bool)
+    keep = np.flatnonzero(mutual & close & clear)
     pairs = dict(zip(us[keep].tolist(), zip(ut[best_t[keep]].tolist(), best_r[keep].tolist())))
+    if centred is not None:
+        pairs = _close_to_match(pairs, x, y, centred, min_share)
+        pairs = _passages(pairs, set(us.tolist()), set(ut.tolist()), x, y, mean_x, mean_y, centred, next_share)
+    if not pairs:
+        return beads
     taken_t = {t for t, _ in pairs.values()}
     out = []
     for b in beads:
@@ -98,6 +213,41 @@ def find_moved(
         else:
             out.append(b)
     return out
+
+
+def _passages(pairs: dict, lone_x: set, lone_y: set, x, y, mean_x, mean_y, centred, next_share: float) -> dict:
+    """`pairs` grown along both documents at once: leftovers i + d and j + d (d = -1, 1)
+    of a pair (i, j) become a pair when their centred cosine is at least
+    `next_share` of the way from the background level to the match level."""
+    means, levels = centred
+    bound = levels[1] + next_share * (levels[0] - levels[1])
+    out = dict(pairs)
+    taken = {t for t, _ in out.values()}
+    todo = sorted(out.items())
+    while todo:
+        i, (j, _) = todo.pop()
+        for d in (-1, 1):
+            a, b = i + d, j + d
+            if a in out or a not in lone_x or b in taken or b not in lone_y:
+                continue
+            if _centred_row_cos(x, y, means, np.array([a]), np.array([b]))[0] >= bound:
+                r = float(relative_distance(float(x[a] @ y[b]), mean_x[a], mean_y[b]))
+                out[a] = (b, r)
+                taken.add(b)
+                todo.append((a, (b, r)))
+    return out
+
+
+def _close_to_match(pairs: dict, x, y, centred, min_share: float) -> dict:
+    """The pairs whose centred cosine is at least `min_share` of the way from the background level to the match level."""
+    if not pairs:
+        return pairs
+    means, (match, background) = centred
+    src = np.array(list(pairs), dtype=np.int64)
+    tgt = np.array([t for t, _ in pairs.values()], dtype=np.int64)
+    cos = _centred_row_cos(x, y, means, src, tgt)
+    bound = background + min_share * (match - background)
+    return {int(i): pairs[int(i)] for i, c in zip(src, cos) if c >= bound}
 
 
 @numba.njit(cache=True)
