@@ -75,9 +75,14 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     if not best:
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
+    strong = {key for key, c in best.items() if c >= bound}
     out: list[Bead] = []
     freed: dict[tuple[int, int], tuple[int, int]] = {}
     for b in beads:
+        edges = ((0, b.src[0]), (0, b.src[-1]), (1, b.tgt[0]), (1, b.tgt[-1])) if b.src and b.tgt else ()
+        if not any(key in strong for key in edges):
+            out.append(b)
+            continue
         sides = [list(b.src), list(b.tgt)]
         for s in (0, 1):
             for k in (sides[s][0], sides[s][-1]) if sides[s] else ():
@@ -90,7 +95,7 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
                     out.append(Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0))
                     freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
         out.append(b if sides == [list(b.src), list(b.tgt)] else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
-    return in_order(out), freed
+    return (in_order(out), freed) if freed else (beads, freed)
 
 
 def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: int) -> dict:
@@ -127,8 +132,8 @@ def _centred_unit(rows: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 def reglue(beads: list[Bead], freed: dict) -> list[Bead]:
     """Put back into its bead every sentence free_moved_edges took out that find_moved left alone."""
-    back = {key: anchor for key, anchor in freed.items()
-            if any((b.src == (key[1],) and not b.tgt) if key[0] == 0 else (b.tgt == (key[1],) and not b.src) for b in beads)}
+    lone = ({b.src[0] for b in beads if not b.tgt}, {b.tgt[0] for b in beads if not b.src})
+    back = {key: anchor for key, anchor in freed.items() if key[1] in lone[key[0]]}
     if not back:
         return beads
     home = {}  # (side, sentence) of an anchor -> sentences to add back, per side
