@@ -36,8 +36,8 @@ from diglot.align.bead import padded
 TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "one_to_one", "extra_sentences", "changed", "moved")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run")
 
-TWO_SIDED_COEF = (1.9009, -0.3662, 0.3847, 1.7693, -1.5180, -0.6866, 1.6183, -0.6962)
-ONE_SIDED_COEF = (-1.9647, -3.5568, -9.6919, 1.4641, 0.0283, -0.8142, 2.3609)
+TWO_SIDED_COEF = (1.7473, -0.0127, 0.1787, 1.6746, -1.3403, -0.7327, 1.0140, 1.3665)
+ONE_SIDED_COEF = (-1.8998, -2.0477, -6.7919, 0.7476, 0.3304, -0.3447, 2.9937)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
