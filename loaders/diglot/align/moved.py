@@ -26,7 +26,7 @@ import numba
 import numpy as np
 
 from diglot.align.distance import relative_distance
-from diglot.align.bead import Bead
+from diglot.align.bead import Bead, padded
 from diglot.align.prune import in_order
 from diglot.align.unmatched import _centred_cos, _centred_row_cos
 
@@ -75,12 +75,13 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     if not best:
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
-    strong = {key for key, c in best.items() if c >= bound}
+    strong = (np.zeros(len(x), bool), np.zeros(len(y), bool))
+    for (s, k), c in best.items():
+        strong[s][k] |= c >= bound
     out: list[Bead] = []
     freed: dict[tuple[int, int], tuple[int, int]] = {}
-    for b in beads:
-        edges = ((0, b.src[0]), (0, b.src[-1]), (1, b.tgt[0]), (1, b.tgt[-1])) if b.src and b.tgt else ()
-        if not any(key in strong for key in edges):
+    for b, hit in zip(beads, _edge_in(beads, strong).tolist()):
+        if not hit:
             out.append(b)
             continue
         sides = [list(b.src), list(b.tgt)]
@@ -103,7 +104,8 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: in
     edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`."""
     lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
     edges: tuple[list[int], list[int]] = ([], [])
-    for b in beads:
+    for k in np.flatnonzero(_low_edged(beads, odds, max_log_odds)).tolist():
+        b = beads[k]
         if b.src and b.tgt and b.monotonic and len(b.src) + len(b.tgt) >= 3:
             for s, side in enumerate((b.src, b.tgt)):
                 if len(side) > 1:
@@ -122,6 +124,30 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: in
             top = (unit @ pool.T).argmax(axis=1)
             best.update(((s, k), float(c)) for k, c in zip(rows, (unit * pool[top]).sum(axis=1)))
     return best
+
+
+def _edge_in(beads: list[Bead], marked: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Per bead: two-sided, with the first or last sentence of a side marked."""
+    hit = np.zeros(len(beads), bool)
+    sides = (padded([b.src for b in beads]), padded([b.tgt for b in beads]))
+    both = (sides[0][:, 0] >= 0) & (sides[1][:, 0] >= 0)
+    for members, mark in zip(sides, marked):
+        count = (members >= 0).sum(1)
+        rows = np.flatnonzero(both)
+        hit[rows] |= mark[members[rows, 0]] | mark[members[rows, count[rows] - 1]]
+    return hit
+
+
+def _low_edged(beads: list[Bead], odds, max_log_odds: float) -> np.ndarray:
+    """Per bead: does a side of two or more sentences start or end below `max_log_odds`?
+    (Only such beads have edges for _best_lone_match; the rest need no Python loop.)"""
+    out = np.zeros(len(beads), bool)
+    for s, members in enumerate((padded([b.src for b in beads]), padded([b.tgt for b in beads]))):
+        count = (members >= 0).sum(1)
+        has = count > 1
+        first, last = members[has, 0], members[has, count[has] - 1]
+        out[has] |= (odds[s][first] < max_log_odds) | (odds[s][last] < max_log_odds)
+    return out
 
 
 def _centred_unit(rows: np.ndarray, mean: np.ndarray) -> np.ndarray:
