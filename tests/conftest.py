@@ -123,7 +123,8 @@ def set_version(seeds: Path, version: str, entry: bool = True) -> None:
         changelog = seeds / "CHANGELOG.md"
         text = changelog.read_text(encoding="utf-8")
         first = text.index("\n## [")
-        changelog.write_text(text[:first] + f"\n## [{version}] - 2026-12-03\n\n- test release\n" + text[first:],
+        newest = re.search(r"^## \[[^]]+\] - (\d{4}-\d{2}-\d{2})", text[first + 1 :], re.MULTILINE)[1]  # not dated before it
+        changelog.write_text(text[:first] + f"\n## [{version}] - {newest}\n\n- test release\n" + text[first:],
                              encoding="utf-8")
 
 
