@@ -266,24 +266,30 @@ def test_moved_pairs_are_judged_against_the_documents_centred_levels(monkeypatch
     assert found >= found_fixed + 2 and alone >= alone_fixed + 1
 
 
-def test_a_moved_passage_is_recovered_as_a_whole(monkeypatch):
-    """Planted dev with 5% of the sentences moved in passages of 1-3: a moved
-    sentence next to a moved pair, on both sides and in the same order, joins
-    it although it alone would not pass find_moved's bound."""
+def _moved_pairs_found_on_planted_dev():
+    """A call counting the moved gold pairs align() finds exactly on planted dev with 5% moved."""
     import sys
     from pathlib import Path
-
-    import diglot.align as api
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from benchmarks import planted
 
     docs = planted.planted_docs("dev", 0.0, planted.MOVES)
 
-    def found():
+    def found() -> int:
         result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
         return round(result["moved_found"] * result["moved"])
 
+    return found
+
+
+def test_a_moved_passage_is_recovered_as_a_whole(monkeypatch):
+    """Planted dev with 5% of the sentences moved in passages of 1-3: a moved
+    sentence next to a moved pair, on both sides and in the same order, joins
+    it although it alone would not pass find_moved's bound."""
+    import diglot.align as api
+
+    found = _moved_pairs_found_on_planted_dev()
     grown = found()
     monkeypatch.setattr(api, "MOVED_NEXT_SHARE", np.inf)  # no neighbour ever passes
     assert grown >= found() + 4
@@ -293,20 +299,9 @@ def test_a_moved_sentence_glued_onto_a_bead_is_taken_out_and_paired(monkeypatch)
     """Planted dev with 5% of the sentences moved: the path glues a lone moved
     sentence onto a neighbouring bead; free_moved_edges takes it out for
     find_moved to pair."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
-
-    docs = planted.planted_docs("dev", 0.0, planted.MOVES)
-
-    def found():
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["moved_found"] * result["moved"])
-
+    found = _moved_pairs_found_on_planted_dev()
     freed = found()
     monkeypatch.setattr(api, "free_moved_edges", lambda beads, *args, **kwargs: (beads, {}))
     assert freed >= found() + 2

@@ -28,7 +28,7 @@ import numpy as np
 from diglot.align.distance import relative_distance
 from diglot.align.bead import Bead, padded
 from diglot.align.prune import in_order
-from diglot.align.unmatched import _centred_cos, _centred_row_cos
+from diglot.align.unmatched import _centred_cos, _centred_row_cos, centred_unit, low_edged
 
 
 def split_swaps(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, window: int = 4) -> list[Bead]:
@@ -104,7 +104,7 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: in
     edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`."""
     lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
     edges: tuple[list[int], list[int]] = ([], [])
-    for k in np.flatnonzero(_low_edged(beads, odds, max_log_odds)).tolist():
+    for k in np.flatnonzero(low_edged(beads, *odds, max_log_odds)).tolist():
         b = beads[k]
         if b.src and b.tgt and b.monotonic and len(b.src) + len(b.tgt) >= 3:
             for s, side in enumerate((b.src, b.tgt)):
@@ -115,10 +115,10 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: in
     for s in (0, 1):
         if not edges[s] or not lone[1 - s]:
             continue
-        pool = _centred_unit(vecs[1 - s][lone[1 - s]], means[1 - s])
+        pool = centred_unit(vecs[1 - s], lone[1 - s], means[1 - s])
         for start in range(0, len(edges[s]), 1024):
             rows = edges[s][start : start + 1024]
-            unit = _centred_unit(vecs[s][rows], means[s])
+            unit = centred_unit(vecs[s], rows, means[s])
             # BLAS finds the best match; its cosine is then summed by numpy itself, so the
             # value judged does not depend on the machine's kernels (unmatched.py)
             top = (unit @ pool.T).argmax(axis=1)
@@ -130,30 +130,11 @@ def _edge_in(beads: list[Bead], marked: tuple[np.ndarray, np.ndarray]) -> np.nda
     """Per bead: two-sided, with the first or last sentence of a side marked."""
     hit = np.zeros(len(beads), bool)
     sides = (padded([b.src for b in beads]), padded([b.tgt for b in beads]))
-    both = (sides[0][:, 0] >= 0) & (sides[1][:, 0] >= 0)
+    rows = np.flatnonzero((sides[0][:, 0] >= 0) & (sides[1][:, 0] >= 0))
     for members, mark in zip(sides, marked):
         count = (members >= 0).sum(1)
-        rows = np.flatnonzero(both)
         hit[rows] |= mark[members[rows, 0]] | mark[members[rows, count[rows] - 1]]
     return hit
-
-
-def _low_edged(beads: list[Bead], odds, max_log_odds: float) -> np.ndarray:
-    """Per bead: does a side of two or more sentences start or end below `max_log_odds`?
-    (Only such beads have edges for _best_lone_match; the rest need no Python loop.)"""
-    out = np.zeros(len(beads), bool)
-    for s, members in enumerate((padded([b.src for b in beads]), padded([b.tgt for b in beads]))):
-        count = (members >= 0).sum(1)
-        has = count > 1
-        first, last = members[has, 0], members[has, count[has] - 1]
-        out[has] |= (odds[s][first] < max_log_odds) | (odds[s][last] < max_log_odds)
-    return out
-
-
-def _centred_unit(rows: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """Rows less their side's mean (float64), scaled to unit length."""
-    a = rows.astype(np.float64) - mean
-    return a / np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
 
 
 def reglue(beads: list[Bead], freed: dict) -> list[Bead]:

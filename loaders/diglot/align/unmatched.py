@@ -106,7 +106,7 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     odds = (odds_x, odds_y)
     out: list[Bead] = []
     trimmed = False
-    for b, may_cut in zip(beads, _low_edges(beads, odds_x, odds_y, max_log_odds).tolist()):
+    for b, may_cut in zip(beads, low_edged(beads, odds_x, odds_y, max_log_odds).tolist()):
         if not may_cut:
             out.append(b)
             continue
@@ -125,10 +125,11 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     return in_order(out) if trimmed else beads
 
 
-def _low_edges(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log_odds: float) -> np.ndarray:
-    """Per bead: could trim_runs cut it?  Two-sided, three sentences or more, and a side of
-    two or more whose first or last sentence is below `max_log_odds` (a stretch is cut
-    from an edge, and only if its sentences, edge included, all are)."""
+def low_edged(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log_odds: float) -> np.ndarray:
+    """Per bead: two-sided, three sentences or more, and a side of two or more whose first
+    or last sentence is below `max_log_odds`.  Only such a bead can lose an edge
+    stretch to trim_runs (a stretch is cut from an edge, and only if its sentences,
+    edge included, all are), or an edge sentence to moved.free_moved_edges."""
     out = np.zeros(len(beads), bool)
     rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and len(b.src) + len(b.tgt) > 2], dtype=np.int64)
     if not len(rows):
@@ -160,16 +161,11 @@ def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = 1024) -> tuple[
     next one's target, at a time)."""
     match, background = np.empty(len(pairs)), np.empty(len(pairs) - 1)
 
-    def unit(vecs, rows, mean):
-        a = vecs[rows].astype(np.float64) - mean
-        a /= np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
-        return a
-
     def part(first: int, stop: int) -> None:
         for start in range(first, stop, chunk):
             end = min(stop, start + chunk)
-            a = unit(x, pairs[start:end, 0], means[0])
-            b = unit(y, pairs[start : min(len(pairs), end + 1), 1], means[1])
+            a = centred_unit(x, pairs[start:end, 0], means[0])
+            b = centred_unit(y, pairs[start : min(len(pairs), end + 1), 1], means[1])
             match[start:end] = (a * b[: end - start]).sum(1)
             k = min(end, len(pairs) - 1) - start  # pairs of this chunk that have a next one
             background[start : start + k] = (a[:k] * b[1 : k + 1]).sum(1)
@@ -186,14 +182,17 @@ def _centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk:
     def part(first: int, stop: int) -> None:
         for start in range(first, stop, chunk):
             end = min(stop, start + chunk)
-            a = x[rows_x[start:end]].astype(np.float64) - means[0]
-            b = y[rows_y[start:end]].astype(np.float64) - means[1]
-            a /= np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
-            b /= np.maximum(np.sqrt((b * b).sum(1)), 1e-12)[:, None]
-            out[start:end] = (a * b).sum(1)
+            out[start:end] = (centred_unit(x, rows_x[start:end], means[0]) * centred_unit(y, rows_y[start:end], means[1])).sum(1)
 
     in_threads(part, len(rows_x), cost=16)
     return out
+
+
+def centred_unit(vecs: np.ndarray, rows: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """vecs[rows] less their side's mean, in float64, scaled to unit length."""
+    a = vecs[rows].astype(np.float64) - mean
+    a /= np.maximum(np.sqrt((a * a).sum(1)), 1e-12)[:, None]
+    return a
 
 
 def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, share: float,
