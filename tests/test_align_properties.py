@@ -197,3 +197,22 @@ def test_refinement_with_summed_windows_changes_nothing():
     refined = align(src, tgt, embedder=table, refine=True, counterpart_pass=False, info=info)
     assert info["windows_embedded"] > 0 and table.windows > 0
     assert [(b.src, b.tgt) for b in refined] == [(b.src, b.tgt) for b in plain]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.integers(0, 400), min_size=1, max_size=30),
+    st.lists(st.integers(0, 400), min_size=1, max_size=30),
+    st.floats(0.25, 4.0),
+)
+def test_window_log_lengths_give_the_log_length_ratio(len_src, len_tgt, ratio):
+    from diglot.align.kernels import window_log_lengths
+
+    lx, ly = np.concatenate([[0.0], np.cumsum(len_src)]), np.concatenate([[0.0], np.cumsum(len_tgt)])
+    gx, gy = window_log_lengths(lx, ratio, 4), window_log_lengths(ly, 1.0, 4)
+    for i in range(len(len_src) + 1):
+        for a in range(1, min(i, 4) + 1):
+            for j in range(len(len_tgt) + 1):
+                for b in range(1, min(j, 4) + 1):
+                    want = np.log((ly[j] - ly[j - b] + 20.0) / (ratio * (lx[i] - lx[i - a]) + 20.0))
+                    assert gy[j - b, b] - gx[i - a, a] == pytest.approx(want, abs=1e-12)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # parameter vector layout shared with the compiled kernels
-P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR, P_LEN_RATIO = range(5)
+P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR = range(4)
 
 DEL_S, DEL_T = 0, 1  # every type table starts with the deletion (1-0) and the insertion (0-1)
 
@@ -53,7 +53,7 @@ class Params:
     # (a, b) -> additive cost: a 1-2 or 2-1 bead must beat a 1-1 plus a deletion clearly
     prior: dict = field(default_factory=lambda: {(1, 2): 0.1, (2, 1): 0.1})
 
-    def arrays(self, types: np.ndarray, len_ratio: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def arrays(self, types: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not 0.0 < self.gap_ext <= 1.0:
             raise ValueError(f"gap_ext must be in (0, 1], got {self.gap_ext}")
         scale = np.empty(len(types))
@@ -62,5 +62,5 @@ class Params:
             key = (int(a), int(b))
             scale[t] = self.scale.get(key, 1.0 if a == 0 or b == 0 else float(a * b))
             prior[t] = self.prior.get(key, 0.0) + (self.merge * (a + b - 2) if a and b else 0.0)
-        vec = np.array([self.delete, self.length, self.length_cap, self.anchor, len_ratio])
+        vec = np.array([self.delete, self.length, self.length_cap, self.anchor])
         return vec, scale, prior

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from diglot.align.costs import DEL_S, DEL_T, P_ANCHOR, P_DEL, P_LEN, P_LEN_CAP, P_LEN_RATIO
+from diglot.align.costs import DEL_S, DEL_T, P_ANCHOR, P_DEL, P_LEN, P_LEN_CAP
 from diglot.align.distance import relative_distance
 from diglot.align.threads import in_threads
 
@@ -62,6 +62,20 @@ def window_stats(x, mu, max_size):
     return nrm, msim
 
 
+def window_log_lengths(prefix, scale, max_size):
+    """out[k, a] = log(scale * length of window k..k+a + 20), 0 where it runs off the end.
+
+    A bead's length term needs the log of its two windows' length ratio; as a
+    difference of these, every cell of the band costs a subtraction instead of a log.
+    """
+    n = len(prefix) - 1
+    out = np.zeros((n + 1, max_size + 1))
+    for a in range(1, max_size + 1):
+        if n - a + 1 > 0:
+            out[: n - a + 1, a] = np.log(scale * (prefix[a:] - prefix[:-a]) + 20.0)
+    return out
+
+
 def sim_rows(x, y, lo, hi, max_size):
     """Row-wise prefix sums of sentence similarities over every column a bead can touch.
 
@@ -97,23 +111,23 @@ def _sim_rows_part(start, stop, x, y, slo, shi, soff, pre):
             pre[base + c - slo[r] + 1] = acc
 
 
-def window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+def window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy, mx, my, wx, wy):
     """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible),
     and cost[cell, t], the bead's cost (inf where impossible), in one pass."""
     # filled by each thread for its own rows: at a million sentences these are
     # gigabytes, and one thread writing NaN over them took seconds
     cos = np.empty((off[-1], types.shape[0]), dtype=np.float32)
     cost = np.empty((off[-1], types.shape[0]), dtype=np.float32)
-    in_threads(_window_cos_part, off, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly,
+    in_threads(_window_cos_part, off, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy,
                mx, my, wx, wy, cos, cost)  # fmt: skip
     return cos, cost
 
 
 @numba.njit(cache=True, nogil=True)
-def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, lx, ly, mx,
+def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy, mx,
                      my, wx, wy, cos, cost):  # fmt: skip
     ntypes = types.shape[0]
-    w_del, w_len, len_cap, w_anchor, len_ratio = params[P_DEL], params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR], params[P_LEN_RATIO]
+    w_del, w_len, len_cap, w_anchor = params[P_DEL], params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR]
     for i in range(start, stop):
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
@@ -145,21 +159,21 @@ def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, pa
                         for r in range(j - b, j):
                             mt |= my[r]
                     cost[cell, t] = _pair_cost(
-                        c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], lx[i] - lx[i - a], ly[j] - ly[j - b],
-                        ms, mt, w_len, len_cap, w_anchor, len_ratio,
+                        c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], gy[j - b, b] - gx[i - a, a],
+                        ms, mt, w_len, len_cap, w_anchor,
                     )  # fmt: skip
 
 
 # Scalars only: a compiled call with array arguments increfs and decrefs each of
 # them, which cost ten times the arithmetic here (inline="always" did not help).
 @numba.njit(cache=True, inline="always")
-def _pair_cost(c, scale_t, prior_t, d_src, d_tgt, ls, lt, ms, mt, w_len, len_cap, w_anchor, len_ratio):
-    """Cost of a two-sided bead: scale * r + prior, plus length and anchor terms."""
+def _pair_cost(c, scale_t, prior_t, d_src, d_tgt, z, ms, mt, w_len, len_cap, w_anchor):
+    """Cost of a two-sided bead: scale * r + prior, plus length and anchor terms
+    (z: the log length ratio of the two windows, see window_log_lengths)."""
     if np.isnan(c):
         return INF
     cost = scale_t * relative_distance(c, d_src, d_tgt) + prior_t
     if w_len != 0.0:
-        z = np.log((lt + 20.0) / (len_ratio * ls + 20.0))
         cost += w_len * min(z * z * 10.0, len_cap)
     if w_anchor != 0.0:
         union = ms | mt
@@ -178,7 +192,7 @@ def _pair_cost(c, scale_t, prior_t, d_src, d_tgt, ls, lt, ms, mt, w_len, len_cap
 
 
 @numba.njit(cache=True)
-def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, gx, gy, mx, my, wx, wy):
     if b == 0:
         return params[P_DEL] * wx[i - 1]
     if a == 0:
@@ -190,19 +204,19 @@ def _bead_cost(i, j, t, a, b, c, params, scale, prior, dx, dy, lx, ly, mx, my, w
     for r in range(j - b, j):
         mt |= my[r]
     return _pair_cost(
-        c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], lx[i] - lx[i - a], ly[j] - ly[j - b],
-        ms, mt, params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR], params[P_LEN_RATIO],
+        c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], gy[j - b, b] - gx[i - a, a],
+        ms, mt, params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR],
     )  # fmt: skip
 
 
 @numba.njit(cache=True)
-def recost(cells, ts, cost, rows, lo, hi, off, types, cos, params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy):
+def recost(cells, ts, cost, rows, lo, hi, off, types, cos, params, scale, prior, dx, dy, gx, gy, mx, my, wx, wy):
     for k in range(cells.shape[0]):
         i = rows[k]
         j = lo[i] + cells[k] - off[i]
         t = ts[k]
         cost[cells[k], t] = _bead_cost(
-            i, j, t, types[t, 0], types[t, 1], cos[cells[k], t], params, scale, prior, dx, dy, lx, ly, mx, my, wx, wy
+            i, j, t, types[t, 0], types[t, 1], cos[cells[k], t], params, scale, prior, dx, dy, gx, gy, mx, my, wx, wy
         )
 
 

@@ -90,7 +90,10 @@ class Search:
             slo, soff, pre = kernels.sim_rows(level.x, level.y, lo, hi, self.max_size)
         else:
             slo, soff, pre = np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0)
-        self.pvec, self.scale, self.prior = params.arrays(types, len_ratio)
+        self.pvec, self.scale, self.prior = params.arrays(types)
+        # the length term compares the target window's length with the source's times len_ratio
+        self.gx = kernels.window_log_lengths(level.lx, len_ratio, self.max_size)
+        self.gy = kernels.window_log_lengths(level.ly, 1.0, self.max_size)
         self.gap_ext = float(params.gap_ext)
         self.cos = None
         self.cos, self.cost = kernels.window_cos(
@@ -102,7 +105,7 @@ class Search:
         lv = self.level
         return (
             self.lo, self.hi, self.off, self.types, self.cos, self.pvec, self.scale, self.prior,
-            self.dx, self.dy, lv.lx, lv.ly, lv.mx, lv.my, lv.wx, lv.wy,
+            self.dx, self.dy, self.gx, self.gy, lv.mx, lv.my, lv.wx, lv.wy,
         )  # fmt: skip
 
     def run(self) -> np.ndarray:
