@@ -386,7 +386,7 @@ def pair_sums(vecs, signs, dim_out):
     """Sums of neighbouring rows, folded to dim_out buckets with fixed random signs
     (a sparse random projection: cosines survive, memory and time shrink)."""
     half = vecs.shape[0] // 2
-    out = np.zeros((half, dim_out), dtype=np.float32)
+    out = np.empty((half, dim_out), dtype=np.float32)
     in_threads(_pair_sums_part, half, vecs, signs, out)
     return out
 
@@ -398,9 +398,33 @@ def _pair_sums_part(start, stop, vecs, signs, out):
     # has no modulo, so it vectorises
     dim_out = out.shape[1]
     for r in range(start, stop):
-        for base in range(0, vecs.shape[1], dim_out):
+        for k in range(dim_out):
+            out[r, k] = signs[k] * (vecs[2 * r, k] + vecs[2 * r + 1, k])
+        for base in range(dim_out, vecs.shape[1], dim_out):
             for k in range(base, min(vecs.shape[1], base + dim_out)):
                 out[r, k - base] += signs[k] * (vecs[2 * r, k] + vecs[2 * r + 1, k])
+
+
+@numba.njit(cache=True, nogil=True)
+def centre_and_scale(start, stop, vecs, mean):
+    """Rows start..stop of vecs minus mean, then scaled to unit length (zero rows stay zero)."""
+    d = vecs.shape[1]
+    for r in range(start, stop):
+        for k in range(d):
+            vecs[r, k] -= mean[k]
+        # four running sums, not one: the adds need not wait for each other
+        s0 = s1 = s2 = s3 = 0.0
+        for k in range(0, d - 3, 4):
+            s0 += np.float64(vecs[r, k]) * vecs[r, k]
+            s1 += np.float64(vecs[r, k + 1]) * vecs[r, k + 1]
+            s2 += np.float64(vecs[r, k + 2]) * vecs[r, k + 2]
+            s3 += np.float64(vecs[r, k + 3]) * vecs[r, k + 3]
+        for k in range(d - d % 4, d):
+            s0 += np.float64(vecs[r, k]) * vecs[r, k]
+        sq = (s0 + s1) + (s2 + s3)
+        norm = np.float32(np.sqrt(sq)) if sq > 0.0 else np.float32(1.0)
+        for k in range(vecs.shape[1]):
+            vecs[r, k] /= norm
 
 
 @numba.njit(cache=True)

@@ -37,16 +37,7 @@ def _downsample(vecs: np.ndarray) -> np.ndarray:
         signs = np.ones(vecs.shape[1], np.float32)
     out = kernels.pair_sums(vecs, signs, dim_out)
     mean = out.mean(axis=0) if len(out) > 1 else np.zeros(dim_out, np.float32)
-
-    def centre_and_scale(start: int, stop: int) -> None:
-        for first in range(start, stop, 4096):  # np.linalg.norm's own arithmetic, a block of rows at a time
-            block = out[first : min(stop, first + 4096)]
-            block -= mean
-            norms = np.sqrt(np.add.reduce(block * block, axis=1, keepdims=True))
-            norms[norms == 0] = 1.0
-            block /= norms
-
-    in_threads(centre_and_scale, len(out), cost=16)
+    in_threads(kernels.centre_and_scale, len(out), out, mean, cost=16)
     return out
 
 
