@@ -29,7 +29,6 @@ def _dot(x, y):
     return s
 
 
-@numba.njit(cache=True, fastmath=True)  # fastmath lets the inlined dot products vectorise
 def window_stats(x, mu, max_size):
     """Norm of the sum of each window x[k:k+a] and that sum's mean cosine to the other side.
 
@@ -38,17 +37,30 @@ def window_stats(x, mu, max_size):
     n = x.shape[0]
     near = np.zeros((n, max_size), dtype=np.float64)  # near[k, d] = x_k . x_{k+d}
     proj = np.empty(n, dtype=np.float64)
-    for k in range(n):
-        proj[k] = _dot(x[k], mu)
-        for d in range(max_size):
-            if k + d < n:
-                near[k, d] = _dot(x[k], x[k + d])
+    in_threads(_gram_part, n, x, mu, near, proj, cost=max_size * 8)
     nrm = np.ones((n + 1, max_size + 1), dtype=np.float64)
     msim = np.zeros((n + 1, max_size + 1), dtype=np.float64)
-    for k in range(n):
+    in_threads(_window_stats_part, n, near, proj, nrm, msim, cost=max_size)
+    return nrm, msim
+
+
+@numba.njit(cache=True, fastmath=True, nogil=True)  # fastmath lets the inlined dot products vectorise
+def _gram_part(start, stop, x, mu, near, proj):
+    n = x.shape[0]
+    for k in range(start, stop):
+        proj[k] = _dot(x[k], mu)
+        for d in range(near.shape[1]):
+            if k + d < n:
+                near[k, d] = _dot(x[k], x[k + d])
+
+
+@numba.njit(cache=True, fastmath=True, nogil=True)  # as it always ran: fastmath changes the rounding here
+def _window_stats_part(start, stop, near, proj, nrm, msim):
+    n = near.shape[0]
+    for k in range(start, stop):
         sq = 0.0
         pr = 0.0
-        for a in range(1, max_size + 1):
+        for a in range(1, nrm.shape[1]):
             last = k + a - 1
             if last >= n:
                 break
@@ -59,7 +71,6 @@ def window_stats(x, mu, max_size):
             v = np.sqrt(max(sq, 1e-12))
             nrm[k, a] = v
             msim[k, a] = pr / v
-    return nrm, msim
 
 
 def window_log_lengths(prefix, scale, max_size):
@@ -427,18 +438,24 @@ def centre_and_scale(start, stop, vecs, mean):
             vecs[r, k] /= norm
 
 
-@numba.njit(cache=True)
 def margins(lo, hi, off, types, ahead, rests, cost, ext, per_node=False):
     """out[cell, t]: how much worse the best path through that bead is than the best path
     (float32, inf where there is none); per_node: out[cell, 0], the least over the beads
     ending at the node, without the (cells, types) array."""
-    best, gap_s, gap_t = ahead
-    rest, rest_s, rest_t = rests
+    out = np.empty((off[-1], 1 if per_node else types.shape[0]), dtype=np.float32)
+    in_threads(_margins_part, off, lo, hi, off, types, *ahead, *rests, cost, ext, out, cost=types.shape[0])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _margins_part(start, stop, lo, hi, off, types, best, gap_s, gap_t, rest, rest_s, rest_t, cost, ext, out):
     nrows = lo.shape[0]
     ntypes = types.shape[0]
-    out = np.full((off[nrows], 1 if per_node else ntypes), INF, dtype=np.float32)
     total = best[off[nrows] - 1]
-    for i in range(nrows):
+    for i in range(start, stop):
+        for cell in range(off[i], off[i + 1]):
+            for col in range(out.shape[1]):
+                out[cell, col] = INF
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
             if rest[cell] == INF:
@@ -458,9 +475,8 @@ def margins(lo, hi, off, types, ahead, rests, cost, ext, per_node=False):
                     v = min(best[prev] + c, gap_t[prev] + ext * c) + rest_t[cell]
                 else:
                     v = best[prev] + c + rest[cell]
-                col = 0 if per_node else t
+                col = 0 if out.shape[1] == 1 else t
                 out[cell, col] = min(out[cell, col], np.float32(v - total))
-    return out
 
 
 @numba.njit(cache=True)
