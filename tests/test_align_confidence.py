@@ -1,7 +1,8 @@
 """The two-sided confidence judges a bead by its surroundings and its lengths too:
 the same 1-1 bead, alike in itself, is trusted less where the gold bead is
 likely bigger than it (a close call or a big bead next door, a one-sided
-neighbour) or where its lengths do not fit the document pair's ratio."""
+neighbour), where its lengths do not fit the document pair's ratio, or where
+it is long."""
 
 from __future__ import annotations
 
@@ -61,6 +62,13 @@ def test_the_surroundings_lower_a_one_to_one_beads_confidence(case, beads, margi
 def test_a_bead_whose_lengths_do_not_fit_the_ratio_is_trusted_less():
     ls, lt = np.full(N, 100.0), np.full(N, 110.0)
     lt[3] = 330.0  # three times what the pair's ratio expects
+    assert _log_odds(_middle_confidence(PLAIN, SURE, (ls, lt))) < _log_odds(_middle_confidence(PLAIN, SURE)) - 0.5
+
+
+def test_a_long_bead_needs_a_higher_cosine():
+    """Summed over more words, a translation's vectors agree more: the same cosine says less."""
+    ls, lt = np.full(N, 100.0), np.full(N, 110.0)
+    ls[3], lt[3] = 400.0, 440.0  # the pair's ratio still
     assert _log_odds(_middle_confidence(PLAIN, SURE, (ls, lt))) < _log_odds(_middle_confidence(PLAIN, SURE)) - 0.5
 
 
