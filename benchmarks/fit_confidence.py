@@ -96,8 +96,9 @@ def cross_validate(data: dict, fold_two: np.ndarray, fold_one: np.ndarray) -> di
             out = fold == f
             held[f"{kind}_p"][out] = _sigmoid(x[out] @ fit_logistic(x[~out], y[~out]))
     out = report(held)
-    two_p, two_y = held["two_p"], held["two_y"].astype(float)
-    out["log_loss_two_sided"] = round(float(-np.mean(two_y * np.log(two_p + 1e-12) + (1 - two_y) * np.log(1 - two_p + 1e-12))), 4)
+    for kind in ("two", "one"):
+        p, y = held[f"{kind}_p"], held[f"{kind}_y"].astype(float)
+        out[f"log_loss_{kind}_sided"] = round(float(-np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))), 4)
     return out
 
 

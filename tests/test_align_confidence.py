@@ -97,3 +97,18 @@ def test_a_very_short_bead_counts_as_one_of_the_shortest_dev_has():
         return float(two[3, column])
 
     assert log_length(10.0) == log_length(LENGTH_SPAN[0]) < log_length(2 * LENGTH_SPAN[0])
+
+
+def test_a_sentence_left_alone_next_to_a_weak_bead_is_trusted_less():
+    """A one-sided sentence beside a two-sided bead that barely holds is often a piece of it."""
+    beads = [*_one_to_one(range(3)), Bead((3,), (), 0.0), *[Bead((k,), (k - 1,), 0.0) for k in range(4, N)]]
+    odds = Odds(np.full(N, 5.0), np.full(N, 5.0), 0.9, 0.85, 0.025, "levels")
+
+    def alone(neighbour_cosine: float) -> float:
+        cosines = np.array([0.0 if not b.tgt else neighbour_cosine if b.src == (2,) else 0.9 for b in beads])
+        two, one = bead_features(beads, {(b.src, b.tgt): 1.0 for b in beads}, odds, (np.full(N, -3.0), np.full(N, -3.0)),
+                                 (np.zeros(N, bool), np.zeros(N, bool)), cosines,
+                                 (np.full(N, 100.0), np.full(N, 110.0), 1.1))  # fmt: skip
+        return float(confidences(beads, two, one)[3])
+
+    assert _log_odds(alone(0.86)) < _log_odds(alone(0.9)) - 0.5
