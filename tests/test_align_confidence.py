@@ -1,0 +1,114 @@
+"""The two-sided confidence judges a bead by its surroundings and its lengths too:
+the same 1-1 bead, alike in itself, is trusted less where the gold bead is
+likely bigger than it (a close call or a big bead next door, a one-sided
+neighbour), where its lengths do not fit the document pair's ratio, or where
+it is long."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from diglot.align.bead import Bead
+from diglot.align.confidence import MARGIN_CAP, TWO_SIDED_FEATURES, bead_features, confidences
+from diglot.align.counterpart import Odds
+
+N = 8  # sentences on each side
+
+
+def _middle_confidence(beads, margins, lengths=None) -> float:
+    """Confidence of the bead (3,)-(3,), whose own features stay the same in every case."""
+    odds = Odds(src=np.full(N, 5.0), tgt=np.full(N, 5.0), match=0.9, background=0.85, spread=0.025, verdict="levels")
+    dp_margin = {(b.src, b.tgt): m for b, m in zip(beads, margins)}
+    no_debris = (np.zeros(N, dtype=bool), np.zeros(N, dtype=bool))
+    # the middle bead a fair translation, not a certain one, so that its confidence has room to fall
+    cosines = np.array([(0.88 if b.src == (3,) else 0.9) if b.src and b.tgt else 0.0 for b in beads])
+    ls, lt = lengths if lengths is not None else (np.full(N, 100.0), np.full(N, 110.0))
+    two, one = bead_features(beads, dp_margin, odds, (odds.src, odds.tgt), no_debris, cosines, (ls, lt, 1.1))
+    conf = confidences(beads, two, one)
+    return float(conf[[(b.src, b.tgt) for b in beads].index(((3,), (3,)))])
+
+
+def _one_to_one(ids) -> list[Bead]:
+    return [Bead((k,), (k,), 0.0) for k in ids]
+
+
+PLAIN = _one_to_one(range(N))
+SURE = [1.0] * N
+
+
+def _log_odds(p: float) -> float:
+    return float(np.log(p / (1.0 - p)))
+
+
+def test_a_plain_one_to_one_bead_is_confident():
+    assert _middle_confidence(PLAIN, SURE) > 0.9
+
+
+@pytest.mark.parametrize(
+    "case, beads, margins",
+    [
+        ("a close call next door", PLAIN, [1.0, 1.0, 0.1, 1.0, 1.0, 1.0, 1.0, 1.0]),
+        ("a big bead next door", [*_one_to_one(range(4)), Bead((4, 5), (4,), 0.0), *_one_to_one([6, 7])], SURE),
+        ("a one-sided neighbour", [*_one_to_one(range(4)), Bead((4,), (), 0.0), Bead((), (4,), 0.0), *_one_to_one(range(5, N))],
+         SURE),
+    ],
+)
+def test_the_surroundings_lower_a_one_to_one_beads_confidence(case, beads, margins):
+    plain = _log_odds(_middle_confidence(PLAIN, SURE))
+    assert _log_odds(_middle_confidence(beads, margins)) < plain - 0.5, case
+
+
+def test_a_bead_whose_lengths_do_not_fit_the_ratio_is_trusted_less():
+    ls, lt = np.full(N, 100.0), np.full(N, 110.0)
+    ls[3], lt[3] = 55.0, 155.0  # as long as the others, but 2.5 times the pair's ratio
+    assert _log_odds(_middle_confidence(PLAIN, SURE, (ls, lt))) < _log_odds(_middle_confidence(PLAIN, SURE)) - 0.5
+
+
+def test_a_long_bead_needs_a_higher_cosine():
+    """Summed over more words, a translation's vectors agree more: the same cosine says less."""
+    ls, lt = np.full(N, 100.0), np.full(N, 110.0)
+    ls[3], lt[3] = 400.0, 440.0  # the pair's ratio still
+    assert _log_odds(_middle_confidence(PLAIN, SURE, (ls, lt))) < _log_odds(_middle_confidence(PLAIN, SURE)) - 0.5
+
+
+def test_margins_beyond_the_document_edges_count_as_sure():
+    """The first and last beads have a neighbour on one side only: the edge is no close call."""
+    beads = _one_to_one(range(N))
+    two, _ = bead_features(beads, {(b.src, b.tgt): 2.0 for b in beads},
+                           Odds(np.full(N, 5.0), np.full(N, 5.0), 0.9, 0.85, 0.025, "levels"),
+                           (np.full(N, 5.0), np.full(N, 5.0)), (np.zeros(N, bool), np.zeros(N, bool)), np.full(N, 0.9),
+                           (np.full(N, 100.0), np.full(N, 110.0), 1.1))  # fmt: skip
+    assert MARGIN_CAP > 2.0 and np.all(two[:, TWO_SIDED_FEATURES.index("one_to_one_neighbour_margin")] == 2.0)
+
+
+def test_a_very_short_bead_counts_as_one_of_the_shortest_dev_has():
+    """Below LENGTH_SPAN the length's slope was never fitted: a line of a few characters
+    must not come out surer than a short sentence (synthetic texts of 'p12/s' did)."""
+    from diglot.align.confidence import LENGTH_SPAN
+
+    column = TWO_SIDED_FEATURES.index("log_length")
+
+    def log_length(total: float) -> float:
+        ls, lt = np.full(N, total / 2), np.full(N, total / 2)
+        odds = Odds(np.full(N, 5.0), np.full(N, 5.0), 0.9, 0.85, 0.025, "levels")
+        two, _ = bead_features(PLAIN, {(b.src, b.tgt): 1.0 for b in PLAIN}, odds, (odds.src, odds.tgt),
+                               (np.zeros(N, bool), np.zeros(N, bool)), np.full(N, 0.9), (ls, lt, 1.0))  # fmt: skip
+        return float(two[3, column])
+
+    assert log_length(10.0) == log_length(LENGTH_SPAN[0]) < log_length(2 * LENGTH_SPAN[0])
+
+
+def test_a_sentence_left_alone_next_to_a_weak_bead_is_trusted_less():
+    """A one-sided sentence beside a two-sided bead that barely holds is often a piece of it."""
+    beads = [*_one_to_one(range(3)), Bead((3,), (), 0.0), *[Bead((k,), (k - 1,), 0.0) for k in range(4, N)]]
+    odds = Odds(np.full(N, 5.0), np.full(N, 5.0), 0.9, 0.85, 0.025, "levels")
+
+    def alone(neighbour_cosine: float) -> float:
+        cosines = np.array([0.0 if not b.tgt else neighbour_cosine if b.src == (2,) else 0.9 for b in beads])
+        two, one = bead_features(beads, {(b.src, b.tgt): 1.0 for b in beads}, odds, (np.full(N, -3.0), np.full(N, -3.0)),
+                                 (np.zeros(N, bool), np.zeros(N, bool)), cosines,
+                                 (np.full(N, 100.0), np.full(N, 110.0), 1.1))  # fmt: skip
+        return float(confidences(beads, two, one)[3])
+
+    assert _log_odds(alone(0.86)) < _log_odds(alone(0.9)) - 0.5
