@@ -1,8 +1,7 @@
 """The two-sided confidence judges a bead by its surroundings and its lengths too:
 the same 1-1 bead, alike in itself, is trusted less where the gold bead is
 likely bigger than it (a close call or a big bead next door, a one-sided
-neighbour), where its lengths do not fit the document pair's ratio, or where
-it is long."""
+neighbour), or where its lengths do not fit the document pair's ratio."""
 
 from __future__ import annotations
 
@@ -65,13 +64,6 @@ def test_a_bead_whose_lengths_do_not_fit_the_ratio_is_trusted_less():
     assert _log_odds(_middle_confidence(PLAIN, SURE, (ls, lt))) < _log_odds(_middle_confidence(PLAIN, SURE)) - 0.5
 
 
-def test_a_long_bead_needs_a_higher_cosine():
-    """Summed over more words, a translation's vectors agree more: the same cosine says less."""
-    ls, lt = np.full(N, 100.0), np.full(N, 110.0)
-    ls[3], lt[3] = 400.0, 440.0  # the pair's ratio still
-    assert _log_odds(_middle_confidence(PLAIN, SURE, (ls, lt))) < _log_odds(_middle_confidence(PLAIN, SURE)) - 0.5
-
-
 def test_margins_beyond_the_document_edges_count_as_sure():
     """The first and last beads have a neighbour on one side only: the edge is no close call."""
     beads = _one_to_one(range(N))
@@ -80,23 +72,6 @@ def test_margins_beyond_the_document_edges_count_as_sure():
                            (np.full(N, 5.0), np.full(N, 5.0)), (np.zeros(N, bool), np.zeros(N, bool)), np.full(N, 0.9),
                            (np.full(N, 100.0), np.full(N, 110.0), 1.1))  # fmt: skip
     assert MARGIN_CAP > 2.0 and np.all(two[:, TWO_SIDED_FEATURES.index("one_to_one_neighbour_margin")] == 2.0)
-
-
-def test_a_very_short_bead_counts_as_one_of_the_shortest_dev_has():
-    """Below LENGTH_SPAN the length's slope was never fitted: a line of a few characters
-    must not come out surer than a short sentence (synthetic texts of 'p12/s' did)."""
-    from diglot.align.confidence import LENGTH_SPAN
-
-    column = TWO_SIDED_FEATURES.index("log_length")
-
-    def log_length(total: float) -> float:
-        ls, lt = np.full(N, total / 2), np.full(N, total / 2)
-        odds = Odds(np.full(N, 5.0), np.full(N, 5.0), 0.9, 0.85, 0.025, "levels")
-        two, _ = bead_features(PLAIN, {(b.src, b.tgt): 1.0 for b in PLAIN}, odds, (odds.src, odds.tgt),
-                               (np.zeros(N, bool), np.zeros(N, bool)), np.full(N, 0.9), (ls, lt, 1.0))  # fmt: skip
-        return float(two[3, column])
-
-    assert log_length(10.0) == log_length(LENGTH_SPAN[0]) < log_length(2 * LENGTH_SPAN[0])
 
 
 def test_a_sentence_left_alone_next_to_a_weak_bead_is_trusted_less():
