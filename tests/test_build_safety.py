@@ -83,6 +83,23 @@ def test_a_corpus_is_replaced_and_leftovers_of_killed_builds_are_removed(fast_se
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".corpus.")) == []
 
 
+def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(fast_seeds: Path, tmp_path: Path, capsys):
+    """The running build's staging folder looks like a leftover: a second build must not remove it."""
+    from diglot import corpus_folder
+
+    out = pipeline.build(fast_seeds, tmp_path / "corpus")
+    staging = tmp_path / ".corpus.building-running"
+    (staging / "documents").mkdir(parents=True)
+    before = tree_bytes(out)
+    with corpus_folder.exclusive(out):  # as the running build holds it
+        code, err = run(["--seeds", str(fast_seeds), "--out", str(out)], capsys)
+    assert code == 2
+    one_line_refusal(err, str(out), "another diglot build is writing it")
+    assert staging.is_dir() and tree_bytes(out) == before
+    pipeline.build(fast_seeds, out)  # the lock went with the first build
+    assert not staging.exists()
+
+
 def test_leftovers_are_git_ignored():
     from conftest import REPO
 

@@ -5,12 +5,18 @@ folder, a folder of the user's own files) is refused in one line.
 
 A build stages into `.<name>.building-*` beside the target and retires the
 old copy to `.<name>.old-*`; a build killed half way leaves them behind, and
-the next build removes them.
+the next build removes them.  Two builds into one folder at once would take
+each other's staging folder for such leftovers, so a build holds the
+folder's lock (`exclusive`) from start to end and a second one is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from diglot import layout
@@ -72,3 +78,29 @@ def prepare(out: Path) -> None:
     check_replaceable(out)
     for folder in leftovers(out):
         shutil.rmtree(folder)
+
+
+@contextmanager
+def exclusive(out: Path):
+    """Hold the build lock of `out` for the block; raise DiglotError if another build holds it.
+
+    The lock file lives in the system's temporary folder (keyed by the folder's
+    absolute path), not beside `out`, so a build leaves nothing in the user's
+    tree.  The operating system drops the lock when the process ends, however
+    it ends.  Without POSIX file locks (Windows) builds are not serialised.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    fd = os.open(Path(tempfile.gettempdir()) / f"diglot-build-{key}.lock", os.O_RDONLY | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DiglotError(f"{out}: another diglot build is writing it; wait for that one to finish") from None
+        yield
+    finally:
+        os.close(fd)

@@ -225,12 +225,22 @@ def build(
     `document_store.py`; `reuse_prepared=False` prepares all).  Everything is
     written to a sibling temporary folder first; `out_dir` is replaced only
     when the whole build has succeeded, and only if it is a diglot corpus
-    (`diglot.corpus_folder`).  The new version must follow the release rules
+    (`diglot.corpus_folder`); a second build into the same `out_dir` while
+    this one runs is refused.  The new version must follow the release rules
     after `previous_from` (default: the corpus in `out_dir`).
     """
-    from diglot import corpus_folder, corpus_writer
+    from diglot import corpus_folder
 
     seeds_dir, out_dir = Path(seeds_dir), Path(out_dir)
+    with corpus_folder.exclusive(out_dir):
+        return _build(seeds_dir, out_dir, embedder, progress, workers, engine, address, info, previous_from, reuse_prepared)
+
+
+def _build(seeds_dir: Path, out_dir: Path, embedder, progress, workers, engine, address, info, previous_from,
+           reuse_prepared) -> Path:
+    """build() while holding out_dir's lock."""
+    from diglot import corpus_folder, corpus_writer
+
     corpus_folder.prepare(out_dir)
     manifest, seeds = read_seeds(seeds_dir)
     progress(f"read {len(seeds)} seed(s) from {seeds_dir} (manifest {manifest.path.name}, corpus {manifest.version})")
