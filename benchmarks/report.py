@@ -620,10 +620,12 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-build", action="store_true", help="reuse results/build.json from an earlier run")
     ap.add_argument("--build-pairs", type=int, default=500)
     ap.add_argument("--skip-confidence", action="store_true", help="reuse results/confidence_test.json from an earlier run")
-    ap.add_argument("--render-only", action="store_true", help="re-render REPORT.md and scaling.png from results/latest.json")
+    ap.add_argument("--render-only", action="store_true",
+                    help="re-render REPORT.md and scaling.png from results/latest.json (and results/build.json)")
     args = ap.parse_args(argv)
     if args.render_only:
         doc = json.loads((RESULTS / "latest.json").read_text())
+        doc["build"] = _earlier("build.json") or doc.get("build")  # a build benchmark run on its own since
         doc["e2e_ratios"] = _e2e_ratios(doc.get("pytest_e2e", []))
         doc["accuracy_targets"] = accuracy_targets(doc)
         plot(doc["sizes"], doc["exponent"], HERE / "scaling.png")
