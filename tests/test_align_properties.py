@@ -216,3 +216,21 @@ def test_window_log_lengths_give_the_log_length_ratio(len_src, len_tgt, ratio):
                 for b in range(1, min(j, 4) + 1):
                     want = np.log((ly[j] - ly[j - b] + 20.0) / (ratio * (lx[i] - lx[i - a]) + 20.0))
                     assert gy[j - b, b] - gx[i - a, a] == pytest.approx(want, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 300), st.integers(0, 2**32 - 1))
+def test_coarse_rows_are_centred_and_unit_length(rows, dim, seed):
+    from diglot.align.kernels import centre_and_scale
+
+    rng = np.random.default_rng(seed)
+    vecs = rng.standard_normal((rows, dim)).astype(np.float32)
+    vecs[rng.random(rows) < 0.2] = 0.0
+    mean = vecs.mean(axis=0)
+    vecs[0] = mean  # a row equal to the mean is zero once centred, and must stay zero (not NaN)
+    want = vecs.astype(np.float64) - mean
+    norms = np.linalg.norm(want, axis=1, keepdims=True)
+    want = np.divide(want, norms, out=np.zeros_like(want), where=norms > 0)
+    centre_and_scale(0, rows, vecs, mean)
+    np.testing.assert_allclose(vecs, want, atol=2e-6)
+    assert not vecs[0].any()
