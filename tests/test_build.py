@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -200,3 +201,14 @@ def test_cli_reports_bad_input_in_one_line(previous, tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("diglot build: error: ") and IT in result.stderr and "not UTF-8" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_corpus_does_not_depend_on_the_cpus_vector_width(tmp_path):
+    """numba compiles the aligner for the machine at hand (AVX-512, AVX2, ...) and some
+    kernels may reorder sums: compiled for a plain x86-64 (SSE2 only), the committed
+    corpus must still come out byte for byte, or a user's `build --check` would fail."""
+    env = {**os.environ, "NUMBA_CPU_NAME": "generic", "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    result = subprocess.run([sys.executable, "-m", "diglot.cli", "build", "--check", "--quiet"],
+                            capture_output=True, text=True, cwd=REPO, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "byte-identical" in result.stdout
