@@ -54,7 +54,7 @@ def _gram_part(start, stop, x, mu, near, proj):
                 near[k, d] = _dot(x[k], x[k + d])
 
 
-@numba.njit(cache=True, fastmath=True, nogil=True)  # as it always ran: fastmath changes the rounding here
+@numba.njit(cache=True, fastmath=True, nogil=True)  # kept with fastmath: the window norms, and so the corpus, round this way
 def _window_stats_part(start, stop, near, proj, nrm, msim):
     n = near.shape[0]
     for k in range(start, stop):
