@@ -177,6 +177,10 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
     dp_beads = path_to_beads(search, path)
+    # the confidence's margins need the DP's band arrays, which are the largest
+    # thing align() holds: take them now and let the arrays go before the passes
+    dp_margins = path_margins(search, path)
+    del search
     # debris: a line that is less than a full sentence (almost no letters)
     beads = detach_weak(dp_beads, x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
     means = side_means(x, y)
@@ -198,7 +202,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
                            next_share=MOVED_NEXT_SHARE)
         beads = reglue(beads, freed)
     scores = bead_scores(beads, x, y)
-    margin = dict(zip(((b.src, b.tgt) for b in dp_beads), path_margins(search, path).tolist()))
+    margin = dict(zip(((b.src, b.tgt) for b in dp_beads), dp_margins.tolist()))
     reach = ODDS_REACH
     two, one = bead_features(
         beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0), np.array(scores),
