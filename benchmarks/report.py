@@ -526,8 +526,8 @@ def write_report(doc: dict, path: Path) -> None:
         L.extend(_build_section(doc["build"]))
 
     L.append("## Reproduce\n")
-    took = f": {doc['duration_s'] / 60:.0f} min in this run" if doc.get("duration_s") else ""
-    L.append(f"```\nmake bench            # everything above{took} (align() at 1M and the build benchmark take most of it)\n"
+    took = f"; this run, `{doc.get('command')}`, took {doc['duration_s'] / 60:.0f} min" if doc.get("duration_s") else ""
+    L.append(f"```\nmake bench            # everything above (align() at 1M and the build benchmark take most of it{took})\n"
              "python -m pytest      # quick mode: every benchmark once at small N, no timing\n```\n")  # fmt: skip
     path.write_text("\n".join(L))
 
