@@ -206,7 +206,7 @@ def test_refinement_with_summed_windows_changes_nothing():
     st.floats(0.25, 4.0),
 )
 def test_window_log_lengths_give_the_log_length_ratio(len_src, len_tgt, ratio):
-    from diglot.align.kernels import window_log_lengths
+    from diglot.align.search import window_log_lengths
 
     lx, ly = np.concatenate([[0.0], np.cumsum(len_src)]), np.concatenate([[0.0], np.cumsum(len_tgt)])
     gx, gy = window_log_lengths(lx, ratio, 4), window_log_lengths(ly, 1.0, 4)

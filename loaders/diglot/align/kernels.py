@@ -73,20 +73,6 @@ def _window_stats_part(start, stop, near, proj, nrm, msim):
             msim[k, a] = pr / v
 
 
-def window_log_lengths(prefix, scale, max_size):
-    """out[k, a] = log(scale * length of window k..k+a + 20), 0 where it runs off the end.
-
-    A bead's length term needs the log of its two windows' length ratio; as a
-    difference of these, every cell of the band costs a subtraction instead of a log.
-    """
-    n = len(prefix) - 1
-    out = np.zeros((n + 1, max_size + 1))
-    for a in range(1, max_size + 1):
-        if n - a + 1 > 0:
-            out[: n - a + 1, a] = np.log(scale * (prefix[a:] - prefix[:-a]) + 20.0)
-    return out
-
-
 def sim_rows(x, y, lo, hi, max_size):
     """Row-wise prefix sums of sentence similarities over every column a bead can touch.
 
@@ -180,7 +166,7 @@ def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, pa
 @numba.njit(cache=True, inline="always")
 def _pair_cost(c, scale_t, prior_t, d_src, d_tgt, z, ms, mt, w_len, len_cap, w_anchor):
     """Cost of a two-sided bead: scale * r + prior, plus length and anchor terms
-    (z: the log length ratio of the two windows, see window_log_lengths)."""
+    (z: the log length ratio of the two windows, see search.window_log_lengths)."""
     if np.isnan(c):
         return INF
     cost = scale_t * relative_distance(c, d_src, d_tgt) + prior_t

@@ -28,7 +28,7 @@ import numpy as np
 from diglot.align.distance import relative_distance
 from diglot.align.bead import Bead, padded
 from diglot.align.prune import in_order
-from diglot.align.unmatched import _centred_cos, _centred_row_cos, centred_unit, low_edged
+from diglot.align.unmatched import centred_cos, centred_row_cos, centred_unit, low_edged
 
 
 def split_swaps(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, window: int = 4) -> list[Bead]:
@@ -91,7 +91,7 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
                     continue
                 rest = [m for m in sides[s] if m != k]
                 trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
-                if _centred_cos(x, y, means, *trial) >= _centred_cos(x, y, means, *sides):
+                if centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
                     sides[s] = rest
                     out.append(Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0))
                     freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
@@ -242,7 +242,7 @@ def _passages(pairs: dict, lone_x: set, lone_y: set, x, y, mean_x, mean_y, centr
             a, b = i + d, j + d
             if a in out or a not in lone_x or b in taken or b not in lone_y:
                 continue
-            if _centred_row_cos(x, y, means, np.array([a]), np.array([b]))[0] >= bound:
+            if centred_row_cos(x, y, means, np.array([a]), np.array([b]))[0] >= bound:
                 r = float(relative_distance(float(x[a] @ y[b]), mean_x[a], mean_y[b]))
                 out[a] = (b, r)
                 taken.add(b)
@@ -257,7 +257,7 @@ def _close_to_match(pairs: dict, x, y, centred, min_share: float) -> dict:
     means, (match, background) = centred
     src = np.array(list(pairs), dtype=np.int64)
     tgt = np.array([t for t, _ in pairs.values()], dtype=np.int64)
-    cos = _centred_row_cos(x, y, means, src, tgt)
+    cos = centred_row_cos(x, y, means, src, tgt)
     bound = background + min_share * (match - background)
     return {int(i): pairs[int(i)] for i, c in zip(src, cos) if c >= bound}
 

@@ -83,8 +83,8 @@ class Search:
             slo, soff, pre = np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0)
         self.pvec, self.scale, self.prior = params.arrays(types)
         # the length term compares the target window's length with the source's times len_ratio
-        self.gx = kernels.window_log_lengths(level.lx, len_ratio, self.max_size)
-        self.gy = kernels.window_log_lengths(level.ly, 1.0, self.max_size)
+        self.gx = window_log_lengths(level.lx, len_ratio, self.max_size)
+        self.gy = window_log_lengths(level.ly, 1.0, self.max_size)
         self.gap_ext = float(params.gap_ext)
         self.cos = None
         self.cos, self.cost = kernels.window_cos(
@@ -181,15 +181,30 @@ def coarse_to_fine(
     return search, path
 
 
-def _window_means(values: np.ndarray, max_size: int) -> np.ndarray:
-    """out[k, a] = mean of values[k:k+a] (0 where the window runs off the end)."""
-    n = len(values)
-    pre = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+def _window_totals(prefix: np.ndarray, max_size: int) -> np.ndarray:
+    """out[k, a] = prefix[k + a] - prefix[k]: the total over window k..k+a of the values
+    whose prefix sums these are (0 where the window runs off the end)."""
+    n = len(prefix) - 1
     out = np.zeros((n + 1, max_size + 1))
     for a in range(1, max_size + 1):
         if n - a + 1 > 0:
-            out[: n - a + 1, a] = (pre[a:] - pre[:-a]) / a
+            out[: n - a + 1, a] = prefix[a:] - prefix[:-a]
     return out
+
+
+def _window_means(values: np.ndarray, max_size: int) -> np.ndarray:
+    """out[k, a] = mean of values[k:k+a] (0 where the window runs off the end)."""
+    pre = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    return _window_totals(pre, max_size) / np.maximum(np.arange(max_size + 1), 1)
+
+
+def window_log_lengths(prefix: np.ndarray, scale: float, max_size: int) -> np.ndarray:
+    """out[k, a] = log(scale * length of window k..k+a + 20), from prefix sums of lengths.
+
+    A bead's length term needs the log of its two windows' length ratio; as a
+    difference of these, every cell of the band costs a subtraction instead of a log.
+    """
+    return np.log(scale * _window_totals(prefix, max_size) + 20.0)
 
 
 def _pair_mean(w: np.ndarray) -> np.ndarray:

@@ -44,7 +44,7 @@ def side_means(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.mean(x, axis=0, dtype=np.float64), np.mean(y, axis=0, dtype=np.float64)
 
 
-def _centred_cos(x, y, means, src, tgt) -> float:
+def centred_cos(x, y, means, src, tgt) -> float:
     """Cosine of the two sides' summed vectors, each sentence less its side's mean (None: raw vectors)."""
     a = x[list(src)].astype(np.float64).sum(0)
     b = y[list(tgt)].astype(np.float64).sum(0)
@@ -84,8 +84,8 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths):
                 trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
                 if lengths is not None and _length_misfit(lengths, *trial) > _length_misfit(lengths, *sides):
                     continue
-                base = _centred_cos(x, y, means, *sides) if base is None else base
-                c = _centred_cos(x, y, means, *trial)
+                base = centred_cos(x, y, means, *sides) if base is None else base
+                c = centred_cos(x, y, means, *trial)
                 if c >= base and (best is None or c > best[0]):
                     best = (c, s, cut, rest)
     return best
@@ -156,7 +156,7 @@ def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: n
 
 
 def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
-    """_centred_row_cos of each pair, and of each pair's source with the next pair's target,
+    """centred_row_cos of each pair, and of each pair's source with the next pair's target,
     bit for bit, from one centred unit vector per sentence (a chunk of pairs, and the
     next one's target, at a time)."""
     match, background = np.empty(len(pairs)), np.empty(len(pairs) - 1)
@@ -174,7 +174,7 @@ def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = 1024) -> tuple[
     return match, background
 
 
-def _centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = 1024) -> np.ndarray:
+def centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = 1024) -> np.ndarray:
     """Centred cosine of x[rows_x[k]] and y[rows_y[k]] for every k, a chunk of float64 rows at a time
     (each row's arithmetic is the same whatever the chunk, so are the bits)."""
     out = np.empty(len(rows_x))
