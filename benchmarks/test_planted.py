@@ -148,3 +148,38 @@ def test_moved_passages_keep_their_translation_out_of_order():
                 assert sorted(doc.src) == sorted(before.src) and sorted(doc.tgt) == sorted(before.tgt)
     docs = planted_docs("dev", 0.0, planted.MOVES)
     assert score(docs, [d.gold for d in docs])["moved_found"] == 1.0
+
+
+@pytest.mark.parametrize("rate", (0.0, *planted.RATES))
+def test_devsec_sections_plant_into_each_other(rate):
+    docs = planted_docs("devsec", rate)
+    dev = planted.read_base("dev")
+    cuts = [planted.devsec_sections(copy) for copy in range(planted.DEVSEC_COPIES)]
+    assert len(docs) == sum(len(c) for c in cuts) and len({d.name for d in docs}) == len(docs)
+    lo, hi = planted.DEVSEC_BEADS
+    for sections in cuts:
+        assert len(sections) >= 3  # at least two other sections to take passages from
+        # the sections are dev cut in order: together exactly dev's gold beads
+        assert [(tuple(b.src[i] for i in s), tuple(b.tgt[j] for j in t)) for b in sections for s, t in b.gold] == [
+            (tuple(dev.src[i] for i in s), tuple(dev.tgt[j] for j in t)) for s, t in dev.gold]
+        assert all(lo <= sum(1 for s, t in b.gold if s and t) <= hi for b in sections)
+    by_name = {b.name: b for sections in cuts for b in sections}
+    for doc in docs:
+        src_ids = sorted(i for s, _ in doc.gold for i in s)
+        tgt_ids = sorted(j for _, t in doc.gold for j in t)
+        assert src_ids == list(range(len(doc.src))) and tgt_ids == list(range(len(doc.tgt))), doc.name
+        # short documents overshoot by up to a few sentences of the last deleted bead
+        assert rate <= doc.planted_share <= rate + 0.04, (doc.name, doc.planted_share)
+        donors = {"src": set(), "tgt": set()}
+        for run in doc.runs:
+            if run.op == "insert":
+                donor, first = run.origin
+                assert donor != doc.name and donor.split(".")[0] == doc.name.split(".")[0], (doc.name, donor)
+                lines = by_name[donor].src if run.side == "src" else by_name[donor].tgt
+                text = doc.src if run.side == "src" else doc.tgt
+                assert [text[k] for k in run.one_sided] == list(lines[first : first + len(run.one_sided)])
+                donors[run.side].add(donor)
+        assert not (donors["src"] & donors["tgt"]), doc.name
+    if rate:
+        assert {r.op for d in docs for r in d.runs} == {"insert", "delete"}
+    assert docs == planted_docs("devsec", rate)
