@@ -320,3 +320,42 @@ def test_a_sentence_taken_out_for_find_moved_but_not_paired_goes_back(monkeypatc
     back = f1()
     monkeypatch.setattr(api, "reglue", lambda beads, freed: beads)
     assert back >= f1() + 0.002
+
+
+def test_deletions_cost_less_where_the_pair_itself_lacks_more(monkeypatch):
+    """Planted devsec at 30% (short sections of dev planted into each other,
+    benchmarks/planted.py): the deletion costs' bias follows each document
+    pair's own counterpart_share, so a pair with many passages one side lacks
+    leaves more of them one-sided than the bias for near-parallel text does."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("devsec", 0.3)
+
+    def one_sided():
+        return planted.score(docs, [align(d.src, d.tgt) for d in docs])["planted_one_sided"]
+
+    adaptive = one_sided()
+    monkeypatch.setattr(api, "SHARE_SLOPE", 0.0)
+    assert adaptive >= one_sided() + 0.03
+
+
+def test_counterpart_share_falls_as_sentences_without_counterpart_grow():
+    from diglot.align.counterpart import Odds, counterpart_share
+
+    rng = np.random.default_rng(5)
+
+    def share(lacking: int) -> float:
+        matched, alone = rng.normal(4.0, 2.0, 200 - lacking), rng.normal(-5.0, 2.0, lacking)
+        odds = np.concatenate([matched, alone])
+        return counterpart_share(Odds(odds[:100], odds[100:], 0.8, 0.5, 0.05, "levels"))
+
+    shares = [share(k) for k in (0, 20, 60, 120)]
+    assert all(a > b for a, b in zip(shares, shares[1:])), shares
+    assert abs(shares[2] - 0.7) < 0.05, shares
+    assert counterpart_share(Odds(np.zeros(3), np.zeros(3), 1.0, 0.0, 1.0, "too short")) == 1.0

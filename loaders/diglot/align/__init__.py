@@ -41,7 +41,7 @@ import numpy as np
 from diglot.align.bead import Bead, gc_paused
 from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
-from diglot.align.counterpart import counterpart_odds, deletion_scale, matched_length_ratio, smoothed
+from diglot.align.counterpart import counterpart_odds, counterpart_share, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
@@ -65,6 +65,15 @@ FULL_SENTENCE_AT = 3.0  # letters from which a line counts as a whole sentence (
 # leaves Text+Berg dev where it was.
 ODDS_FLOOR = 0.0
 ODDS_BIAS = 5.0
+# ODDS_BIAS holds for a document pair whose counterpart_share is SHARE_REF
+# (Text+Berg dev's); elsewhere the bias moves with the logit of the pair's own
+# share, SHARE_SLOPE to one, never above ODDS_BIAS: a pair where more is
+# without counterpart pays less to leave it out.  Short documents planted into
+# each other (align_tune's planted-devsec) need it most; slopes 1.5-2.5 all
+# gain there and on planted dev at 30% and leave dev as it was, 3 costs strict
+# F1 on planted dev at 30%.
+SHARE_REF = 0.8
+SHARE_SLOPE = 2.0
 # The first pass only places each sentence for counterpart_odds: with deletions
 # at 0.6 of their price it pairs less of what has no counterpart.
 ANCHOR_DELETE = 0.6
@@ -169,8 +178,9 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         ratio = matched_length_ratio(path, search.types, ls, lt, odds, ratio)
         # second pass: deletions cost less where the document itself says a
         # sentence has no counterpart (counterpart.py)
-        qx = deletion_scale(odds.src, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
-        qy = deletion_scale(odds.tgt, ODDS_FLOOR, ODDS_BIAS, ODDS_REACH)
+        bias = _odds_bias(counterpart_share(odds))
+        qx = deletion_scale(odds.src, ODDS_FLOOR, bias, ODDS_REACH)
+        qy = deletion_scale(odds.tgt, ODDS_FLOOR, bias, ODDS_REACH)
         level = replace(level, wx=wx * qx, wy=wy * qy)
         del search  # the first pass's band arrays go before the second pass builds its own
         search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
@@ -211,6 +221,12 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     stats["bead_features"] = (two, one)
     confidence = confidences(beads, two, one).tolist()
     return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
+
+
+def _odds_bias(share: float) -> float:
+    """deletion_scale's bias for a document pair with `share` of its sentences matched."""
+    logit = lambda p: float(np.log(p / (1.0 - p)))  # noqa: E731
+    return min(ODDS_BIAS, ODDS_BIAS + SHARE_SLOPE * (logit(share) - logit(SHARE_REF)))
 
 
 def _unrelated_gate(odds) -> float:
