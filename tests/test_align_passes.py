@@ -169,18 +169,32 @@ def test_two_runs_without_counterpart_facing_each_other_are_not_paired(monkeypat
 
 
 def test_facing_passages_on_the_documents_topic_are_split(monkeypatch):
-    """Planted dev at 30%: passages added on both sides at one place, on the
-    documents' own topic, are each other's best cosine nearby, so their odds of
-    a counterpart are only mildly low; split_unrelated still splits them when
-    no sentence of the bead is more likely than not to have a counterpart.
-    (Only where the odds separate well: with the lexical embedder the loose gate
-    splits true beads, test_align_io.test_lexical_on_a_slice_of_dev.)"""
+    """Planted dev at 30% with moves and devsec at 30%: passages added on both
+    sides at one place, on the documents' own topic, are each other's best
+    cosine nearby, so their odds of a counterpart are only mildly low;
+    split_unrelated still splits them when no sentence of the bead is more
+    likely than not to have a counterpart.  (Only where the odds separate well:
+    with the lexical embedder the loose gate splits true beads,
+    test_align_io.test_lexical_on_a_slice_of_dev.)  Since the deletion costs
+    follow each pair's counterpart_share the second DP leaves most such
+    passages one-sided itself: the gate now keeps a couple more."""
+    import sys
+    from pathlib import Path
+
     import diglot.align as api
 
-    left_alone = _planted_left_one_sided(0.3)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.3, planted.MOVES) + planted.planted_docs("devsec", 0.3)
+
+    def left_alone() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["planted_one_sided"] * result["planted"])
+
     loose = left_alone()
     monkeypatch.setattr(api, "UNRELATED_MAX_LOG_ODDS", api.RUN_MAX_LOG_ODDS)
-    assert loose >= left_alone() + 5
+    assert loose >= left_alone() + 2
 
 
 def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
@@ -359,3 +373,21 @@ def test_counterpart_share_falls_as_sentences_without_counterpart_grow():
     assert all(a > b for a, b in zip(shares, shares[1:])), shares
     assert abs(shares[2] - 0.7) < 0.05, shares
     assert counterpart_share(Odds(np.zeros(3), np.zeros(3), 1.0, 0.0, 1.0, "too short")) == 1.0
+
+
+def test_odds_bias_follows_the_share_within_bounds(monkeypatch):
+    """ODDS_BIAS for pairs as parallel as Text+Berg dev or more, for untrusted odds and
+    below SHARE_MIN (no evidence); lower as the share falls, never below MIN_ODDS_BIAS."""
+    import diglot.align as api
+    from diglot.align.counterpart import Odds
+
+    def bias(share: float, match: float = 0.9) -> float:
+        monkeypatch.setattr(api, "counterpart_share", lambda odds: share)
+        return api._odds_bias(Odds(np.zeros(2), np.zeros(2), match, 0.5, 0.05, "levels"))
+
+    assert bias(0.95) == bias(api.SHARE_REF) == api.ODDS_BIAS
+    assert bias(0.6, match=0.55) == api.ODDS_BIAS  # separation 1 spread: not trusted
+    assert bias(api.SHARE_MIN / 2) == api.ODDS_BIAS
+    falling = [bias(s) for s in (0.75, 0.65, 0.55, 0.45)]
+    assert all(a > b for a, b in zip(falling, falling[1:])) and falling[0] < api.ODDS_BIAS, falling
+    assert bias(api.SHARE_MIN + 0.01) == api.MIN_ODDS_BIAS

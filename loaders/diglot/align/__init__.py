@@ -74,6 +74,13 @@ ODDS_BIAS = 5.0
 # F1 on planted dev at 30%.
 SHARE_REF = 0.8
 SHARE_SLOPE = 2.0
+# ... and never below MIN_ODDS_BIAS.  Below SHARE_MIN the share is no evidence:
+# where most of a pair has no counterpart the first pass follows the few true
+# pairs poorly, so even they get low odds, and cheaper deletions would leave
+# them unpaired too (test_align_partial's 500 pairs among 9000 strangers,
+# share 0.07); ODDS_BIAS then.  Planted dev sets' shares are 0.33 and up.
+MIN_ODDS_BIAS = 2.0
+SHARE_MIN = 0.2
 # The first pass only places each sentence for counterpart_odds: with deletions
 # at 0.6 of their price it pairs less of what has no counterpart.
 ANCHOR_DELETE = 0.6
@@ -178,7 +185,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         ratio = matched_length_ratio(path, search.types, ls, lt, odds, ratio)
         # second pass: deletions cost less where the document itself says a
         # sentence has no counterpart (counterpart.py)
-        bias = _odds_bias(counterpart_share(odds))
+        bias = _odds_bias(odds)
         qx = deletion_scale(odds.src, ODDS_FLOOR, bias, ODDS_REACH)
         qy = deletion_scale(odds.tgt, ODDS_FLOOR, bias, ODDS_REACH)
         level = replace(level, wx=wx * qx, wy=wy * qy)
@@ -223,16 +230,25 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
 
 
-def _odds_bias(share: float) -> float:
-    """deletion_scale's bias for a document pair with `share` of its sentences matched."""
+def _odds_bias(odds) -> float:
+    """deletion_scale's bias for a document pair: ODDS_BIAS, lower the smaller the pair's
+    counterpart_share where its odds can be trusted (see _unrelated_gate): with a loose
+    embedder (lexical) true pairs have mildly low odds too, and the share says little."""
+    share = counterpart_share(odds)
+    if not SHARE_MIN <= share < SHARE_REF or not _trusted(odds):
+        return ODDS_BIAS
     logit = lambda p: float(np.log(p / (1.0 - p)))  # noqa: E731
-    return min(ODDS_BIAS, ODDS_BIAS + SHARE_SLOPE * (logit(share) - logit(SHARE_REF)))
+    return max(MIN_ODDS_BIAS, ODDS_BIAS + SHARE_SLOPE * (logit(share) - logit(SHARE_REF)))
+
+
+def _trusted(odds) -> bool:
+    """The odds separate matches from chance well (TRUSTED_SEPARATION)."""
+    return odds.verdict == "levels" and odds.match - odds.background >= TRUSTED_SEPARATION * odds.spread
 
 
 def _unrelated_gate(odds) -> float:
     """split_unrelated's log-odds gate: looser where the odds separate matches from chance well."""
-    trusted = odds.verdict == "levels" and odds.match - odds.background >= TRUSTED_SEPARATION * odds.spread
-    return UNRELATED_MAX_LOG_ODDS if trusted else RUN_MAX_LOG_ODDS
+    return UNRELATED_MAX_LOG_ODDS if _trusted(odds) else RUN_MAX_LOG_ODDS
 
 
 def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:
