@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align import DEFAULT_PARAMS, align
+from diglot.align.bead import Bead
 from diglot.align.costs import Params
 
 from test_align_partial import Table, _unit, corpus
@@ -391,3 +392,49 @@ def test_odds_bias_follows_the_share_within_bounds(monkeypatch):
     falling = [bias(s) for s in (0.75, 0.65, 0.55, 0.45)]
     assert all(a > b for a, b in zip(falling, falling[1:])) and falling[0] < api.ODDS_BIAS, falling
     assert bias(api.SHARE_MIN + 0.01) == api.MIN_ODDS_BIAS
+
+
+def test_a_short_run_glued_on_whole_is_taken_out_by_length(monkeypatch):
+    """Planted devsec at 30%: a run of one or two sentences the path glued onto a
+    bead whole has no one-sided neighbour for trim_runs to start from; the
+    centred trim_runs still gives it up when the bead's length ratio fits much
+    better without it."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("devsec", 0.3)
+
+    def left_alone() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["planted_one_sided"] * result["planted"])
+
+    whole = left_alone()
+    monkeypatch.setattr(api, "WHOLE_RUN_MISFIT", None)
+    assert whole >= left_alone() + 4
+
+
+def test_trim_runs_cuts_a_lengthy_edge_without_one_sided_neighbour():
+    from diglot.align.unmatched import side_means, trim_runs
+
+    rng = np.random.default_rng(8)
+    x = _unit_rows(rng.standard_normal((3, 16)))
+    y = np.stack([x[0], x[1], _unit_rows(rng.standard_normal((1, 16)))[0], x[2]])  # tgt 2 translates nothing
+    beads = [Bead((0,), (0,), 1.0), Bead((1,), (1, 2), 1.0), Bead((2,), (3,), 1.0)]
+    odds_x, odds_y = np.full(3, 5.0), np.array([5.0, 5.0, -6.0, 5.0])
+    lengths = (np.full(3, 40.0), np.array([40.0, 40.0, 60.0, 40.0]), 1.0)
+    args = (x, y, side_means(x, y), odds_x, odds_y)
+    kept = trim_runs(beads, *args, max_log_odds=-2.0, lengths=lengths)
+    assert [(b.src, b.tgt) for b in kept] == [(b.src, b.tgt) for b in beads]  # no one-sided neighbour
+    cut = trim_runs(beads, *args, max_log_odds=-2.0, lengths=lengths, whole_misfit=0.4)
+    assert [(b.src, b.tgt) for b in cut] == [((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), (3,))]
+    # a small length gain is not enough
+    assert trim_runs(beads, *args, max_log_odds=-2.0, lengths=lengths, whole_misfit=2.0) == beads
+
+
+def _unit_rows(a: np.ndarray) -> np.ndarray:
+    return (a / np.linalg.norm(a, axis=1, keepdims=True)).astype(np.float32)

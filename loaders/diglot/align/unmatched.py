@@ -69,30 +69,41 @@ def _length_misfit(lengths, src, tgt) -> float:
     return abs(float(np.log((ly[tgt].sum() + 20.0) / (ratio * lx[src].sum() + 20.0))))
 
 
-def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths):
-    """(cosine, side, cut, rest) of the best edge stretch to give up, or None."""
+def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None):
+    """(cosine, side, cut, rest) of the best edge stretch to give up, or None.
+
+    Stretches facing a one-sided run (or an end) first; failing those, given
+    `whole_misfit` and `lengths`, any edge stretch whose leaving brings the
+    bead's length misfit down by more than `whole_misfit`.
+    """
     base, best = None, None
-    for s in (0, 1):
-        side = sides[s]
-        for front in (True, False):
-            if not lone[s][(side[0] - 1 if front else side[-1] + 1) + 1]:
-                continue
-            for k in range(1, len(side)):
-                cut, rest = (side[:k], side[k:]) if front else (side[-k:], side[:-k])
-                if odds[s][cut[-1] if front else cut[0]] >= max_log_odds:
-                    break
-                trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
-                if lengths is not None and _length_misfit(lengths, *trial) > _length_misfit(lengths, *sides):
+    for anywhere in (False, True) if whole_misfit is not None and lengths is not None else (False,):
+        for s in (0, 1):
+            side = sides[s]
+            for front in (True, False):
+                if lone[s][(side[0] - 1 if front else side[-1] + 1) + 1] == anywhere:
                     continue
-                base = centred_cos(x, y, means, *sides) if base is None else base
-                c = centred_cos(x, y, means, *trial)
-                if c >= base and (best is None or c > best[0]):
-                    best = (c, s, cut, rest)
+                for k in range(1, len(side)):
+                    cut, rest = (side[:k], side[k:]) if front else (side[-k:], side[:-k])
+                    if odds[s][cut[-1] if front else cut[0]] >= max_log_odds:
+                        break
+                    trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
+                    if lengths is not None:
+                        after, before = _length_misfit(lengths, *trial), _length_misfit(lengths, *sides)
+                        if after > before or anywhere and after >= before - whole_misfit:
+                            continue
+                    base = centred_cos(x, y, means, *sides) if base is None else base
+                    c = centred_cos(x, y, means, *trial)
+                    if c >= base and (best is None or c > best[0]):
+                        best = (c, s, cut, rest)
+        if best is not None:
+            return best
     return best
 
 
 def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float,
-              lengths: tuple[np.ndarray, np.ndarray, float] | None = None) -> list[Bead]:
+              lengths: tuple[np.ndarray, np.ndarray, float] | None = None,
+              whole_misfit: float | None = None) -> list[Bead]:
     """Give the edge stretches of beads next to one-sided runs (or the documents' ends) to those runs.
 
     means: side_means(x, y) to judge on centred vectors, None for raw ones.  A
@@ -100,7 +111,10 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     below `max_log_odds` and the bead's cosine does not drop without it, and,
     given `lengths` (source and target sentence lengths and the documents'
     length ratio), its length ratio gets no worse; repeated while some
-    stretch qualifies.
+    stretch qualifies.  Given `whole_misfit` as well, a bead with no such
+    stretch may give up one on an edge with no one-sided neighbour when that
+    makes its log length ratio fit better by more than `whole_misfit`: a short
+    run glued on whole leaves no one-sided sentence next to the bead to mark it.
     """
     lone = _lone_marks(beads, len(odds_x), len(odds_y))
     odds = (odds_x, odds_y)
@@ -112,7 +126,7 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
             continue
         sides = [list(b.src), list(b.tgt)]
         while len(sides[0]) + len(sides[1]) > 2:
-            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths)
+            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit)
             if best is None:
                 break
             _, s, cut, sides[s] = best
