@@ -192,11 +192,15 @@ def counterpart_share(odds: Odds, steps: int = 100) -> float:
     """
     if odds.verdict != "levels":
         return 1.0
-    log_odds = np.concatenate([odds.src, odds.tgt])
+    # exp(-log_odds) once: each step is then a multiply-add and a division per sentence
+    ratio = np.exp(-np.concatenate([odds.src, odds.tgt]))
     share = 0.5
     for _ in range(steps):
-        share = float(np.mean(1.0 / (1.0 + (1.0 - share) / share * np.exp(-log_odds))))
-        share = min(max(share, 1e-3), 1.0 - 1e-3)
+        new = float(np.mean(1.0 / (1.0 + (1.0 - share) / share * ratio)))
+        new = min(max(new, 1e-3), 1.0 - 1e-3)
+        if abs(new - share) < 1e-7:
+            return new
+        share = new
     return share
 
 
