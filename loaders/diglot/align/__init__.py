@@ -230,7 +230,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     reach = ODDS_REACH
     two, one = bead_features(
         beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0), np.array(scores),
-        (ls, lt, ratio),
+        (ls, lt, ratio), (x, y),
     )
     stats["bead_features"] = (two, one)
     confidence = confidences(beads, two, one).tolist()
