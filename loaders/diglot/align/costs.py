@@ -9,8 +9,8 @@ import numpy as np
 # parameter vector layout shared with the compiled kernels
 P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR = range(4)
 
-DEL_S, DEL_T = 0, 1
-LARGE_BEAD = 6  # sentences in a bead (both sides) from which Params.large is added  # every type table starts with the deletion (1-0) and the insertion (0-1)
+DEL_S, DEL_T = 0, 1  # every type table starts with the deletion (1-0) and the insertion (0-1)
+LARGE_BEAD = 6  # sentences in a bead (both sides) from which Params.large is added
 
 
 def bead_types(max_size: int) -> np.ndarray:
