@@ -256,6 +256,23 @@ def test_a_split_off_clause_stays_with_its_bead_by_length(monkeypatch, textberg_
     assert not has_gold_bead()
 
 
+def test_a_translation_unit_cut_in_two_is_joined(monkeypatch, textberg_dev):
+    """Text+Berg dev gold has [8, 9]:[10, 11, 12], [225, 226]:[267, 268, 269] and
+    [253, 254]:[296, 297]; the DP cuts each in two pieces whose length ratios err
+    in opposite directions, and join_complementary puts them together again."""
+    import diglot.align as api
+
+    units = [((8, 9), (10, 11, 12)), ((225, 226), (267, 268, 269)), ((253, 254), (296, 297))]
+
+    def found() -> list[bool]:
+        beads = {(b.src, b.tgt) for b in align(textberg_dev.src, textberg_dev.tgt)}
+        return [u in beads for u in units]
+
+    assert found() == [True, True, True]
+    monkeypatch.setattr(api, "join_complementary", lambda beads, *args, **kwargs: beads)
+    assert found() == [False, False, False]
+
+
 def test_lengths_are_judged_against_the_ratio_of_what_translates(monkeypatch):
     """Planted dev at 10%: passages added on one side skew the documents' length
     ratio, so true beads look too short on the other side and glued strangers

@@ -23,11 +23,14 @@ How it works, in order:
 5. take out of each bead what does not belong there (`prune.py`), give the
    edges of beads back to the runs without counterpart they were glued onto,
    and split beads of two such runs facing each other (`unmatched.py`);
-6. split 2-2 beads whose two pairs cross (neighbours that swapped places),
+6. join two neighbouring beads that are one translation unit cut in the wrong
+   place: their length ratios err in opposite directions and each one's
+   sentences relate to the other's counterpart (`granularity.py`);
+7. split 2-2 beads whose two pairs cross (neighbours that swapped places),
    and pair leftover sentences (and edge sentences of beads they were glued
    onto) that moved elsewhere in the other document, judged against this
    document pair's centred levels (`moved.py`);
-7. score each bead by the cosine of its two sides' summed sentence vectors,
+8. score each bead by the cosine of its two sides' summed sentence vectors,
    and give it a calibrated confidence (`confidence.py`).
 """
 
@@ -43,6 +46,7 @@ from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
+from diglot.align.granularity import join_complementary
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
@@ -101,6 +105,12 @@ MOVED_SHARE = 0.8
 # share on: a passage moves as a whole (planted dev with moves: the same from
 # 0.2 to 0.4, fewer moved sentences found from 0.5)
 MOVED_NEXT_SHARE = 0.4
+# granularity.join_complementary: two neighbouring beads whose length misfits
+# cancel are joined when what one holds on a side is related to what the other
+# holds on the other side: a centred cosine at least this share of the way from
+# the document's unrelated level to its translation level (dev: 0.1 to 0.3
+# join the same split translation units but for one)
+JOIN_SHARE = 0.2
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -196,6 +206,9 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
                                 max_log_odds=_unrelated_gate(odds))
+    join_levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+    if join_levels is not None:
+        beads = join_complementary(beads, x, y, (ls, lt, ratio), max_size, (means, join_levels), min_share=JOIN_SHARE)
     if moved:
         beads = split_swaps(beads, x, y)
         levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
