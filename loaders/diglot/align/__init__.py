@@ -23,11 +23,11 @@ How it works, in order:
 5. take out of each bead what does not belong there (`prune.py`), give the
    edges of beads back to the runs without counterpart they were glued onto,
    and split beads of two such runs facing each other (`unmatched.py`);
-6. join two neighbouring beads that are one translation unit cut in the wrong
-   place: their length ratios err in opposite directions and each one's
+6. split 2-2 beads whose two pairs cross (neighbours that swapped places,
+   `moved.py`); join two neighbouring beads that are one translation unit cut
+   in the wrong place: their length ratios err in opposite directions and one's
    sentences relate to the other's counterpart (`granularity.py`);
-7. split 2-2 beads whose two pairs cross (neighbours that swapped places),
-   and pair leftover sentences (and edge sentences of beads they were glued
+7. pair leftover sentences (and edge sentences of beads they were glued
    onto) that moved elsewhere in the other document, judged against this
    document pair's centred levels (`moved.py`);
 8. score each bead by the cosine of its two sides' summed sentence vectors,
@@ -206,12 +206,12 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio))
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
                                 max_log_odds=_unrelated_gate(odds))
-    join_levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
-    if join_levels is not None:
-        beads = join_complementary(beads, x, y, (ls, lt, ratio), max_size, (means, join_levels), min_share=JOIN_SHARE)
     if moved:
         beads = split_swaps(beads, x, y)
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+    levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+    if levels is not None:
+        beads = join_complementary(beads, x, y, (ls, lt, ratio), max_size, (means, levels), min_share=JOIN_SHARE)
+    if moved:
         freed = {}
         if levels is not None:
             beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
