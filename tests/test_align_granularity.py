@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align.bead import Bead
-from diglot.align.granularity import join_complementary
+from diglot.align.granularity import cut_unrelated_halves, join_complementary
 
 DIM = 8
 E = np.eye(DIM)
@@ -61,3 +61,36 @@ def test_one_sided_and_moved_beads_are_left_alone():
     assert join_complementary(moved, x, y, lengths, 5, (MEANS, LEVELS)) == moved
     lone = [Bead((0,), (), 0.0), Bead((), (0,), 0.0)]
     assert join_complementary(lone, x, y, lengths, 5, (MEANS, LEVELS)) == lone
+
+
+def _two_units(cross: float = 0.0):
+    """Bead [0, 1]:[0, 1] holding two translations, 0-0 and 1-1; `cross` of target 1's
+    content is also in source 0."""
+    x = np.array([_unit(E[1] + cross * E[2]), E[2]], np.float32)
+    y = np.array([E[1], E[2]], np.float32)
+    return [Bead((0, 1), (0, 1), 0.0)], x, y
+
+
+def test_two_unrelated_translation_units_are_cut():
+    beads, x, y = _two_units()
+    assert _pairs(cut_unrelated_halves(beads, x, y, (MEANS, LEVELS))) == [((0,), (0,)), ((1,), (1,))]
+
+
+def test_halves_related_across_the_cut_stay_one_bead():
+    beads, x, y = _two_units(cross=0.5)
+    assert cut_unrelated_halves(beads, x, y, (MEANS, LEVELS)) == beads
+
+
+def test_a_half_that_is_no_translation_is_not_cut_off():
+    beads, _, y = _two_units()
+    x = np.array([E[1], E[4]], np.float32)  # source 1 says nothing target 1 says
+    assert cut_unrelated_halves(beads, x, y, (MEANS, LEVELS)) == beads
+
+
+def test_the_cut_whose_weaker_half_is_strongest_is_made():
+    """[0, 1, 2]:[0, 1, 2] where 0-0 is one unit and 1, 2 - 1, 2 another: of the cuts
+    (1, 1), (1, 2), (2, 1), (2, 2) only (1, 1) gives two translations."""
+    x = np.array([E[1], E[2], E[3]], np.float32)
+    y = np.array([E[1], _unit(E[2] + E[3]), E[3]], np.float32)
+    beads = [Bead((0, 1, 2), (0, 1, 2), 0.0)]
+    assert _pairs(cut_unrelated_halves(beads, x, y, (MEANS, LEVELS))) == [((0,), (0,)), ((1, 2), (1, 2))]

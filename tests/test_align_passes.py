@@ -273,6 +273,20 @@ def test_a_translation_unit_cut_in_two_is_joined(monkeypatch, textberg_dev):
     assert found() == [False, False, False]
 
 
+def test_two_translation_units_in_one_bead_are_cut(monkeypatch, textberg_dev):
+    """Text+Berg dev gold has [215]:[255] and [216, 217]:[256]; the DP makes one
+    3-2 bead of them, and cut_unrelated_halves cuts it where gold does."""
+    import diglot.align as api
+
+    def found() -> list[bool]:
+        beads = {(b.src, b.tgt) for b in align(textberg_dev.src, textberg_dev.tgt)}
+        return [((215,), (255,)) in beads, ((216, 217), (256,)) in beads]
+
+    assert found() == [True, True]
+    monkeypatch.setattr(api, "cut_unrelated_halves", lambda beads, *args, **kwargs: beads)
+    assert found() == [False, False]
+
+
 def test_lengths_are_judged_against_the_ratio_of_what_translates(monkeypatch):
     """Planted dev at 10%: passages added on one side skew the documents' length
     ratio, so true beads look too short on the other side and glued strangers

@@ -26,7 +26,8 @@ How it works, in order:
 6. split 2-2 beads whose two pairs cross (neighbours that swapped places,
    `moved.py`); join two neighbouring beads that are one translation unit cut
    in the wrong place: their length ratios err in opposite directions and one's
-   sentences relate to the other's counterpart (`granularity.py`);
+   sentences relate to the other's counterpart; cut a bead in two whose halves
+   are each a translation and unrelated across the cut (`granularity.py`);
 7. pair leftover sentences (and edge sentences of beads they were glued
    onto) that moved elsewhere in the other document, judged against this
    document pair's centred levels (`moved.py`);
@@ -46,7 +47,7 @@ from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
-from diglot.align.granularity import join_complementary
+from diglot.align.granularity import cut_unrelated_halves, join_complementary
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
@@ -111,6 +112,11 @@ MOVED_NEXT_SHARE = 0.4
 # the document's unrelated level to its translation level (dev: 0.1 to 0.3
 # join the same split translation units but for one)
 JOIN_SHARE = 0.2
+# granularity.cut_unrelated_halves: a bead whose two halves are each related
+# (JOIN_SHARE) is cut when neither half's source relates to the other half's
+# target more than neighbouring sentences on one topic do (share 0: the
+# document's unrelated level; dev: 0 and 0.1 cut the same one bead, all gold)
+CUT_MAX_CROSS = 0.0
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -211,6 +217,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
     if levels is not None:
         beads = join_complementary(beads, x, y, (ls, lt, ratio), max_size, (means, levels), min_share=JOIN_SHARE)
+        beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)
     if moved:
         freed = {}
         if levels is not None:

@@ -1,4 +1,5 @@
-"""After the DP: join two neighbouring beads that are one bead cut in the wrong place.
+"""After the DP: join two neighbouring beads that are one bead cut in the wrong place,
+and cut a bead that holds two translation units.
 
 The DP prices a bead of a and b sentences at a * b times its distance, since a
 summed window's cosine rises with its size whatever it holds; so a translation
@@ -93,3 +94,48 @@ def join_complementary(beads: list[Bead], x: np.ndarray, y: np.ndarray, lengths,
         out[k + 1] = None
         skip.add(k + 1)
     return [b for b in out if b is not None]
+
+
+def cut_unrelated_halves(beads: list[Bead], x: np.ndarray, y: np.ndarray, centred, *, max_cross: float = 0.0,
+                         min_share: float = 0.2) -> list[Bead]:
+    """Cut in two a bead of two or more sentences a side that holds two translation units.
+
+    The DP's summed windows favour one bead over two whenever both halves are
+    translations (what join_complementary's docstring says, the other way round).
+    A cut (first i source and j target sentences, and the rest) is made when
+    each half's sides are related (centred cosine at least `min_share` of the way
+    from the document's unrelated level to its translation level) and neither
+    half's source is related to the other half's target more than `max_cross`
+    of that way: no more than neighbouring sentences on one topic are.  Of
+    several such cuts, the one whose weaker half is strongest.
+    """
+    means, (match, background) = centred
+    level = lambda share: background + share * (match - background)  # noqa: E731
+    src, tgt = padded([b.src for b in beads]), padded([b.tgt for b in beads])
+    ns, nt = (src >= 0).sum(1), (tgt >= 0).sum(1)
+    mono = np.array([b.monotonic for b in beads], dtype=bool)
+    multi = np.flatnonzero((ns >= 2) & (nt >= 2) & mono)
+    if not len(multi):
+        return beads
+    best = np.full(len(multi), -np.inf)
+    cut = np.zeros((len(multi), 2), dtype=np.int64)
+    s, t = src[multi], tgt[multi]
+    for i in range(1, src.shape[1]):
+        for j in range(1, tgt.shape[1]):
+            rows = np.flatnonzero((ns[multi] > i) & (nt[multi] > j))
+            if not len(rows):
+                continue
+            sa, sb, ta, tb = s[rows, :i], s[rows, i:], t[rows, :j], t[rows, j:]
+            weaker = np.minimum(cosines(x, y, sa, ta, means), cosines(x, y, sb, tb, means))
+            cross = np.maximum(cosines(x, y, sa, tb, means), cosines(x, y, sb, ta, means))
+            ok = (weaker >= level(min_share)) & (cross <= level(max_cross)) & (weaker > best[rows])
+            best[rows[ok]] = weaker[ok]
+            cut[rows[ok]] = (i, j)
+    done = np.flatnonzero(best > -np.inf)
+    if not len(done):
+        return beads
+    out = list(beads)
+    for r in done.tolist():  # the beads cut only: a handful per document
+        b, (i, j) = beads[multi[r]], cut[r].tolist()
+        out[multi[r]] = [Bead(b.src[:i], b.tgt[:j], 0.0), Bead(b.src[i:], b.tgt[j:], 0.0)]
+    return [piece for b in out for piece in (b if isinstance(b, list) else [b])]
