@@ -16,7 +16,8 @@ a fold by document would see the same text in training.  Folds are instead
 CV_BLOCKS stretches of the dev text: each bead goes to the stretch where its
 first sentence sits in dev.de / dev.fr, and the models fitted without a
 stretch give its beads their confidence.  Leaving out one family of sets
-(Text+Berg dev with its omissions, planted, planted with moves) is printed
+(Text+Berg dev with its omissions, planted, planted with moves, planted
+sections) is printed
 too: it asks whether the models carry over to documents planted otherwise.
 """
 
@@ -82,6 +83,8 @@ class DevPlaces:
 
 
 def set_family(name: str) -> str:
+    if "devsec" in name:
+        return "sections"
     return "moves" if "moves" in name else "planted" if name.startswith("planted") else "dev"
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from diglot.align import DEFAULT_PARAMS, align
 from diglot.align.bead import Bead
-from diglot.align.costs import Params
+from diglot.align.costs import Params, bead_types
 
 from test_align_partial import Table, _unit, corpus
 
@@ -76,6 +76,44 @@ def test_one_to_two_prior_decides_a_close_call():
 
     no_prior = Params(**{**DEFAULT_PARAMS.__dict__, "prior": {}})
     assert bead_of_15(DEFAULT_PARAMS) != bead_of_15(no_prior)
+
+
+def _one_to_five(seed: int = 0, dim: int = 48, noise: float = 0.4):
+    """Source sentence 15 says what target sentences 15a-15e say, one part each;
+    the rest of the 30 sentences are 1-1."""
+    rng = np.random.default_rng(seed)
+    core = rng.standard_normal((30, dim))
+    parts = rng.standard_normal((5, dim))
+    vec = {f"s{k}": _unit(core[k] + noise * rng.standard_normal(dim)) for k in range(30)}
+    vec |= {f"t{k}": _unit(core[k] + noise * rng.standard_normal(dim)) for k in range(30)}
+    vec["s15"] = _unit(_unit(parts).sum(0))
+    vec |= {f"t15{c}": _unit(parts[q] + noise * rng.standard_normal(dim)) for q, c in enumerate("abcde")}
+    src = [f"s{k}" for k in range(30)]
+    tgt = [f"t{k}" for k in range(15)] + [f"t15{c}" for c in "abcde"] + [f"t{k}" for k in range(16, 30)]
+    return src, tgt, Table(vec)
+
+
+def test_a_sentence_translated_in_five_is_one_bead():
+    """max_size=5 reaches a 1-5 bead; with the default 4 a side the fifth part is cut off."""
+    src, tgt, emb = _one_to_five()
+
+    def bead_of_15(**kw):
+        return next(b.tgt for b in align(src, tgt, embedder=emb, **kw) if 15 in b.src)
+
+    assert bead_of_15(max_size=5) == (15, 16, 17, 18, 19)
+    assert bead_of_15() != (15, 16, 17, 18, 19)
+
+
+def test_beads_of_six_sentences_pay_the_large_prior():
+    """Params.large reaches the DP: priced high, the 1-5 bead above is not taken."""
+    src, tgt, emb = _one_to_five()
+    dear = Params(**{**DEFAULT_PARAMS.__dict__, "large": 3.0})
+    beads = align(src, tgt, embedder=emb, params=dear, max_size=5)
+    assert next(b.tgt for b in beads if 15 in b.src) != (15, 16, 17, 18, 19)
+    _, _, prior = DEFAULT_PARAMS.arrays(bead_types(5))
+    by_type = {(int(a), int(b)): p for (a, b), p in zip(bead_types(5), prior)}
+    assert by_type[(1, 5)] == by_type[(3, 3)] == by_type[(4, 2)] == DEFAULT_PARAMS.large > 0
+    assert by_type[(1, 4)] == by_type[(2, 2)] == 0.0 and by_type[(1, 2)] == 0.1
 
 
 def _planted_left_one_sided(rate: float):
@@ -231,6 +269,37 @@ def test_a_split_off_clause_stays_with_its_bead_by_length(monkeypatch, textberg_
 
     monkeypatch.setattr(api, "trim_runs", without_lengths)
     assert not has_gold_bead()
+
+
+def test_a_translation_unit_cut_in_two_is_joined(monkeypatch, textberg_dev):
+    """Text+Berg dev gold has [8, 9]:[10, 11, 12], [225, 226]:[267, 268, 269] and
+    [253, 254]:[296, 297]; the DP cuts each in two pieces whose length ratios err
+    in opposite directions, and join_complementary puts them together again."""
+    import diglot.align as api
+
+    units = [((8, 9), (10, 11, 12)), ((225, 226), (267, 268, 269)), ((253, 254), (296, 297))]
+
+    def found() -> list[bool]:
+        beads = {(b.src, b.tgt) for b in align(textberg_dev.src, textberg_dev.tgt)}
+        return [u in beads for u in units]
+
+    assert found() == [True, True, True]
+    monkeypatch.setattr(api, "join_complementary", lambda beads, *args, **kwargs: beads)
+    assert found() == [False, False, False]
+
+
+def test_two_translation_units_in_one_bead_are_cut(monkeypatch, textberg_dev):
+    """Text+Berg dev gold has [215]:[255] and [216, 217]:[256]; the DP makes one
+    3-2 bead of them, and cut_unrelated_halves cuts it where gold does."""
+    import diglot.align as api
+
+    def found() -> list[bool]:
+        beads = {(b.src, b.tgt) for b in align(textberg_dev.src, textberg_dev.tgt)}
+        return [((215,), (255,)) in beads, ((216, 217), (256,)) in beads]
+
+    assert found() == [True, True]
+    monkeypatch.setattr(api, "cut_unrelated_halves", lambda beads, *args, **kwargs: beads)
+    assert found() == [False, False]
 
 
 def test_lengths_are_judged_against_the_ratio_of_what_translates(monkeypatch):

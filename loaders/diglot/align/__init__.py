@@ -24,11 +24,15 @@ How it works, in order:
 5. take out of each bead what does not belong there (`prune.py`), give the
    edges of beads back to the runs without counterpart they were glued onto,
    and split beads of two such runs facing each other (`unmatched.py`);
-6. split 2-2 beads whose two pairs cross (neighbours that swapped places),
-   and pair leftover sentences (and edge sentences of beads they were glued
+6. split 2-2 beads whose two pairs cross (neighbours that swapped places,
+   `moved.py`); join two neighbouring beads that are one translation unit cut
+   in the wrong place: their length ratios err in opposite directions and one's
+   sentences relate to the other's counterpart; cut a bead in two whose halves
+   are each a translation and unrelated across the cut (`granularity.py`);
+7. pair leftover sentences (and edge sentences of beads they were glued
    onto) that moved elsewhere in the other document, judged against this
    document pair's centred levels (`moved.py`);
-7. score each bead by the cosine of its two sides' summed sentence vectors,
+8. score each bead by the cosine of its two sides' summed sentence vectors,
    and give it a calibrated confidence (`confidence.py`).
 """
 
@@ -44,6 +48,7 @@ from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, counterpart_share, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
+from diglot.align.granularity import cut_unrelated_halves, join_complementary
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
@@ -86,6 +91,10 @@ SHARE_MIN = 0.2
 # at 0.6 of their price it pairs less of what has no counterpart.
 ANCHOR_DELETE = 0.6
 ODDS_REACH = 2  # neighbours each side whose log-odds are averaged in
+# The first pass's largest beads: it only places each sentence for
+# counterpart_odds, and beads of six sentences (max_size 5) change none of its
+# placements on dev and planted dev while they cost DP time.
+FIRST_MAX_SIZE = 4
 # unmatched.trim_runs: a bead's edge stretch whose sentences are all below this
 # log-odds, next to a one-sided run, joins the run if the bead's cosine does
 # not drop without it
@@ -119,6 +128,17 @@ MOVED_SHARE = 0.8
 # share on: a passage moves as a whole (planted dev with moves: the same from
 # 0.2 to 0.4, fewer moved sentences found from 0.5)
 MOVED_NEXT_SHARE = 0.4
+# granularity.join_complementary: two neighbouring beads whose length misfits
+# cancel are joined when what one holds on a side is related to what the other
+# holds on the other side: a centred cosine at least this share of the way from
+# the document's unrelated level to its translation level (dev: 0.1 to 0.3
+# join the same split translation units but for one)
+JOIN_SHARE = 0.2
+# granularity.cut_unrelated_halves: a bead whose two halves are each related
+# (JOIN_SHARE) is cut when neither half's source relates to the other half's
+# target more than neighbouring sentences on one topic do (share 0: the
+# document's unrelated level; dev: 0 and 0.1 cut the same one bead, all gold)
+CUT_MAX_CROSS = 0.0
 NEAR_K = 1  # neighbours in the CSLS-style normalisation; 0 = normalise by document mean
 
 
@@ -136,8 +156,10 @@ def align(
 ) -> list[Bead]:
     """Align two documents given as sentence lists; every sentence lands in exactly one bead.
 
-    Beads come in document order, at most `max_size` sentences a side; those
-    found out of order (moved=True) have monotonic=False.  `info`, if given,
+    Beads come in document order, at most `max_size` sentences a side and
+    `max_size` + 1 in all.  max_size=5 also reaches the 1-5, 2-4 and 3-3 beads
+    that real translations have (beads of six sentences pay costs.Params.large),
+    at about 8% more time; those found out of order (moved=True) have monotonic=False.  `info`, if given,
     receives counts such as the number of windows embedded.
     """
     src, tgt = _check(src, "src"), _check(tgt, "tgt")
@@ -183,7 +205,8 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     # 0.9194).  One-sentence cosines do not change: a cosine ignores scale.
     level = Level(_weighted(x, wx), _weighted(y, wy), lx, ly, mx, my, wx, wy, near_x, near_y)
     first = replace(params, delete=params.delete * ANCHOR_DELETE) if counterpart_pass else params
-    search, path = coarse_to_fine(level, bead_types(max_size), first, len_ratio=ratio)
+    first_types = bead_types(min(max_size, FIRST_MAX_SIZE)) if counterpart_pass else bead_types(max_size)
+    search, path = coarse_to_fine(level, first_types, first, len_ratio=ratio)
     odds = counterpart_odds(x, y, path)
     stats["counterpart_odds"] = odds
     if counterpart_pass:
@@ -215,7 +238,11 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
                                 max_log_odds=_unrelated_gate(odds))
     if moved:
         beads = split_swaps(beads, x, y)
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+    levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+    if levels is not None:
+        beads = join_complementary(beads, x, y, (ls, lt, ratio), max_size, (means, levels), min_share=JOIN_SHARE)
+        beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)
+    if moved:
         freed = {}
         if levels is not None:
             beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,

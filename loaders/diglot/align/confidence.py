@@ -52,8 +52,8 @@ TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "weakest_log_odds", "margin", "on
                       "one_to_one_edge_leak", "bigger_edge_leak")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "debris", "changed", "in_run", "neighbour_log_odds")
 
-TWO_SIDED_COEF = (3.0695, 0.4665, 0.1784, 0.7916, -2.5060, -0.8492, 1.3358, 1.0502, 2.6283, -3.7242, -1.7984, -1.0245, -3.9497, -1.5905)
-ONE_SIDED_COEF = (-2.5136, -2.3113, -6.3065, 0.7932, 0.5563, -0.2356, 1.9210, 2.1218)
+TWO_SIDED_COEF = (3.6208, 0.0384, 0.5123, 0.9255, -2.7420, -0.8837, 1.9335, -0.0504, 1.6424, -3.1756, -1.8696, -1.0791, -4.0829, -1.0865)
+ONE_SIDED_COEF = (-2.2562, -1.9858, -4.1642, 0.6284, 0.6738, 0.0580, 1.7879, 2.2569)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
