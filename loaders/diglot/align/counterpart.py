@@ -31,11 +31,19 @@ WINDOW = 8  # candidates each side of the first pass's position
 MIN_SEPARATION = 1.5  # the match level must stand this many null spreads above chance (dev ~4, unrelated synthetic ~0.6)
 MAX_LOG_ODDS = 12.0
 MIN_ANCHORS = 5
-# Below this many sentences in both documents together the levels are too noisy
-# to act on: on dev cut into pieces of 15 gold beads (about 33 sentences) the
-# pass cost 0.013 strict F1; on pieces of 20 (about 45) it cost nothing and
-# gained 0.03-0.04 on planted dev.
-MIN_SENTENCES = 40
+# Below this many sentences in both documents together there is nothing to measure levels on.
+MIN_SENTENCES = 20
+# A pair too short for a window far from the path (a news item, a web page) has too few
+# anchors for MIN_ANCHORS: this many will do there, since its anchors must first stand out
+# from chance (SHORT_MIN_Z)
+SHORT_MIN_ANCHORS = 3
+# ... standing out from chance: the median anchor's best cosine at least this many spreads
+# above the typical cosine of the pairs that are nobody's best (all n * m of them, a short
+# pair's whole background).  A sentence's best of k unrelated cosines is about 2 spreads
+# up (k = 15-50); on dev cut into pieces of 10-40 beads, with or without 30% planted, the
+# median anchor sits 3.9-6.2 up, pieces against other pieces' translations (sharing
+# nothing) 2.1-3.2 with 3 anchors or more, independent random vectors 1.5-2.7.
+SHORT_MIN_Z = 3.5
 SD_CAP = 4.0  # see _match_level
 
 
@@ -131,6 +139,21 @@ def _match_level(anchors: np.ndarray, null_mean: float, null_sd: float, steps: i
     return mean, sd, weight
 
 
+def _stand_out(x: np.ndarray, y: np.ndarray, ax: np.ndarray, ay: np.ndarray, anchors: np.ndarray) -> bool:
+    """A short pair's anchors stand out from chance (SHORT_MIN_Z): their median best cosine
+    against every cosine that is no sentence's best.  Only for pairs too short for a far
+    window, where min(n, m) is below 2 (2 WINDOW + 1): n * m stays linear in the longer side."""
+    n, m = len(x), len(y)
+    cos = x @ y.T
+    rest = np.ones((n, m), dtype=bool)
+    rest[np.arange(n), ax] = False
+    rest[ay, np.arange(m)] = False
+    if rest.sum() < 2:
+        return False
+    mean, sd = _robust(cos[rest])
+    return (float(np.median(anchors)) - mean) / max(sd, 1e-4) >= SHORT_MIN_Z
+
+
 def counterpart_odds(x: np.ndarray, y: np.ndarray, path: np.ndarray, window: int = WINDOW) -> Odds:
     """Log-odds that each sentence has a counterpart, from sentence vectors and a first-pass path."""
     n, m = len(x), len(y)
@@ -154,12 +177,13 @@ def counterpart_odds(x: np.ndarray, y: np.ndarray, path: np.ndarray, window: int
         return Odds(np.zeros(n), np.zeros(m), 1.0, 0.0, 1.0, "too short")
     null_mean, null_sd = _robust(null)
     mutual = ay[ax] == np.arange(n)
-    if mutual.sum() < MIN_ANCHORS:
+    min_anchors = MIN_ANCHORS if far else SHORT_MIN_ANCHORS
+    if mutual.sum() < min_anchors or not (far or _stand_out(x, y, ax, ay, bx[mutual])):
         return Odds(np.zeros(n), np.zeros(m), 1.0, 0.0, 1.0, "too short")
     match, spread_m, weight = _match_level(bx[mutual], null_mean, max(null_sd, 1e-4))
     background, spread_b = _robust(np.concatenate([sx, sy]))
     spread = max(np.sqrt((spread_m**2 + spread_b**2) / 2.0), 1e-4)
-    found = weight * mutual.sum() >= MIN_ANCHORS and (match - null_mean) / max(null_sd, 1e-4) >= MIN_SEPARATION
+    found = weight * mutual.sum() >= min_anchors and (match - null_mean) / max(null_sd, 1e-4) >= MIN_SEPARATION
     if not (found and match > background):
         if not far:
             # a short pair's runners-up are a poor null: no match level is no verdict
