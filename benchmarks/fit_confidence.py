@@ -7,7 +7,7 @@
 Fitting reads only Text+Berg dev, dev with planted omissions and planted dev
 (benchmarks/align_tune.dev_sets): a logistic regression per bead kind
 (two-sided: the bead is gold; one-sided: the sentence is a gold one-sided
-bead), by Newton's method with a small ridge, deterministic.  The report
+bead), by Newton's method with a ridge (RIDGE), deterministic.  The report
 aligns with the shipped coefficients and never fits.
 
 --cv judges features without test: every dev set is cut from the one dev
