@@ -256,7 +256,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     margin = dict(zip(((b.src, b.tgt) for b in dp_beads), dp_margins.tolist()))
     reach = ODDS_REACH
     two, one = bead_features(
-        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), (wx < 1.0, wy < 1.0), np.array(scores),
+        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), np.array(scores),
         (ls, lt, ratio), (x, y),
     )
     stats["bead_features"] = (two, one)
