@@ -95,7 +95,7 @@ FAMILIES = ("dev", "planted", "moves", "sections")
 
 
 def set_family(name: str) -> str:
-    if "devsec" in name:
+    if "devsec" in name or "devshort" in name:
         return "sections"
     return "moves" if "moves" in name else "planted" if name.startswith("planted") else "dev"
 

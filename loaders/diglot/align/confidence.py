@@ -63,8 +63,8 @@ TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "margin", "one_to_one", "extra_se
                       "one_to_one_edge_leak", "bigger_edge_leak")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "in_run")
 
-TWO_SIDED_COEF = (3.2553, 0.3227, 1.0116, -1.6563, -0.8516, 1.4739, 1.2733, -2.5976, -1.6571, -0.9768, -2.7933, -1.1503)
-ONE_SIDED_COEF = (-1.2192, -1.7688, -8.3320, 0.6550, 2.6602)
+TWO_SIDED_COEF = (3.1390, 0.1579, 1.1549, -1.6151, -0.8154, 1.5460, 1.1648, -2.1651, -1.5304, -0.9657, -2.5487, -1.0088)
+ONE_SIDED_COEF = (-0.8720, -1.0350, -9.6757, 0.8715, 2.4020)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
