@@ -189,26 +189,45 @@ def align(
 
 @gc_paused
 def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pass, stats) -> list[Bead]:
-    """align() for two non-empty documents without blank lines."""
+    """align() for two non-empty documents without blank lines: the DP search,
+    the passes over its beads, then each bead's score and confidence."""
     vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])
     x, y = np.ascontiguousarray(vecs[: len(src)]), np.ascontiguousarray(vecs[len(src) :])
     ls, lt = lengths(src), lengths(tgt)
+    wx, wy = sentence_weights(src, FULL_SENTENCE_AT), sentence_weights(tgt, FULL_SENTENCE_AT)
+    near = neighbourhood(x, y, NEAR_K)
+    dp_beads, dp_margins, odds, ratio = _search(
+        src, tgt, x, y, (ls, lt), (wx, wy), near, emb, max_size, params, refine, counterpart_pass, stats
+    )  # fmt: skip
+    stats["counterpart_odds"] = odds
+    beads = _refine_beads(dp_beads, x, y, near, (wx < 1.0, wy < 1.0), odds, (ls, lt, ratio), max_size, moved, counterpart_pass)
+    scores = bead_scores(beads, x, y)
+    margin = dict(zip(((b.src, b.tgt) for b in dp_beads), dp_margins.tolist()))
+    two, one = bead_features(
+        beads, margin, odds, (smoothed(odds.src, ODDS_REACH), smoothed(odds.tgt, ODDS_REACH)), np.array(scores),
+        (ls, lt, ratio), (x, y),
+    )
+    stats["bead_features"] = (two, one)
+    confidence = confidences(beads, two, one).tolist()
+    return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
+
+
+def _search(src, tgt, x, y, lens, weights, near, emb, max_size, params, refine, counterpart_pass, stats):
+    """The DP's beads and their margins, each sentence's odds of a counterpart, and the
+    length ratio of what translates (the documents' ratio without the counterpart pass)."""
+    (ls, lt), (wx, wy) = lens, weights
     lx, ly = np.concatenate([[0.0], np.cumsum(ls)]), np.concatenate([[0.0], np.cumsum(lt)])
     mx, my = anchor_masks(src, tgt)
     ratio = float(ly[-1] + 1.0) / float(lx[-1] + 1.0)
-
-    wx, wy = sentence_weights(src, FULL_SENTENCE_AT), sentence_weights(tgt, FULL_SENTENCE_AT)
-    near_x, near_y = neighbourhood(x, y, NEAR_K)
     # A line with almost no letters counts for less in a window's summed vector as
     # well as in the deletion cost: its near-random direction would otherwise pull
     # the window away from the translation it belongs to (Text+Berg dev 0.9145 ->
     # 0.9194).  One-sentence cosines do not change: a cosine ignores scale.
-    level = Level(_weighted(x, wx), _weighted(y, wy), lx, ly, mx, my, wx, wy, near_x, near_y)
+    level = Level(_weighted(x, wx), _weighted(y, wy), lx, ly, mx, my, wx, wy, *near)
     first = replace(params, delete=params.delete * ANCHOR_DELETE) if counterpart_pass else params
     first_types = bead_types(min(max_size, FIRST_MAX_SIZE)) if counterpart_pass else bead_types(max_size)
     search, path = coarse_to_fine(level, first_types, first, len_ratio=ratio)
     odds = counterpart_odds(x, y, path)
-    stats["counterpart_odds"] = odds
     if counterpart_pass:
         # from here on, lengths are judged against the ratio of what translates
         ratio = matched_length_ratio(path, search.types, ls, lt, odds, ratio)
@@ -222,17 +241,19 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         search, path = coarse_to_fine(level, bead_types(max_size), params, len_ratio=ratio)
     if refine:
         path = _refine(search, path, src, tgt, x, y, emb, stats)
-    dp_beads = path_to_beads(search, path)
     # the confidence's margins need the DP's band arrays, which are the largest
-    # thing align() holds: take them now and let the arrays go before the passes
-    dp_margins = path_margins(search, path)
-    del search
-    # debris: a line that is less than a full sentence (almost no letters)
-    beads = detach_weak(dp_beads, x, y, near_x, near_y, debris_x=wx < 1.0, debris_y=wy < 1.0)
+    # thing align() holds: take them here and let the arrays go before the passes
+    return path_to_beads(search, path), path_margins(search, path), odds, ratio
+
+
+def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counterpart_pass) -> list[Bead]:
+    """The passes after the DP (steps 5-7 of the module's docstring).  debris: per side, the
+    lines that are less than a full sentence (almost no letters)."""
+    beads = detach_weak(beads, x, y, *near, debris_x=debris[0], debris_y=debris[1])
     means = side_means(x, y)
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
-        beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=(ls, lt, ratio),
+        beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
                           whole_misfit=WHOLE_RUN_MISFIT)
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
                                 max_log_odds=_unrelated_gate(odds))
@@ -240,28 +261,19 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
         beads = split_swaps(beads, x, y)
     levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
     if levels is not None:
-        beads = join_complementary(beads, x, y, (ls, lt, ratio), max_size, (means, levels), min_share=JOIN_SHARE)
+        beads = join_complementary(beads, x, y, lens, max_size, (means, levels), min_share=JOIN_SHARE)
         beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)
-    if moved:
-        freed = {}
-        if levels is not None:
-            beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
-                                            max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE)
-        # moved.py's thresholds are on the document-mean scale, whatever the DP used
-        beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
-                           centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,
-                           next_share=MOVED_NEXT_SHARE)
-        beads = reglue(beads, freed)
-    scores = bead_scores(beads, x, y)
-    margin = dict(zip(((b.src, b.tgt) for b in dp_beads), dp_margins.tolist()))
-    reach = ODDS_REACH
-    two, one = bead_features(
-        beads, margin, odds, (smoothed(odds.src, reach), smoothed(odds.tgt, reach)), np.array(scores),
-        (ls, lt, ratio), (x, y),
-    )
-    stats["bead_features"] = (two, one)
-    confidence = confidences(beads, two, one).tolist()
-    return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
+    if not moved:
+        return beads
+    freed = {}
+    if levels is not None:
+        beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
+                                        max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE)
+    # moved.py's thresholds are on the document-mean scale, whatever the DP used
+    beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
+                       centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,
+                       next_share=MOVED_NEXT_SHARE)
+    return reglue(beads, freed)
 
 
 def _odds_bias(odds) -> float:
