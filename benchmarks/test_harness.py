@@ -175,3 +175,23 @@ def test_the_build_benchmark_corpus_builds(tmp_path):
     again: dict = {}
     pipeline.build(tmp_path / "seeds", tmp_path / "out", embedder="lexical", workers=1, info=again)
     assert again["sentences"] > info["sentences"]
+
+
+
+def test_align_tune_passes_max_size_to_align(monkeypatch):
+    """--max-size reaches align(), and without it align() keeps its own default."""
+    import diglot.align
+    from benchmarks import align_tune
+    from diglot.align import Bead
+
+    seen = []
+
+    def fake_align(src, tgt, **kw):
+        seen.append(kw.get("max_size", "default"))
+        return [Bead((0,), (0,), 1.0)]
+
+    monkeypatch.setattr(diglot.align, "align", fake_align)
+    sets = {"toy": [("toy", ["a"], ["b"], [((0,), (0,))])]}
+    assert align_tune.run(sets, None, max_size=5)["toy"]["f1_strict"] == 1.0
+    align_tune.run(sets, None)
+    assert seen == [5, "default"]
