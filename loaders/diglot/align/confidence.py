@@ -31,7 +31,8 @@ own), whether the bead was found moved, and for one-sided beads whether the
 line is debris, whether a step changed it and the log-odds of the two-sided
 beads beside it (without them held-out log-loss and calibration improve).
 
-The coefficients were fitted on Text+Berg dev and planted dev only:
+The coefficients were fitted on Text+Berg dev and sets planted from it only
+(benchmarks/fit_confidence.py; planted dev, with moves, and cut into short documents):
 
     python benchmarks/fit_confidence.py
 
