@@ -11,6 +11,15 @@ P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR = range(4)
 
 DEL_S, DEL_T = 0, 1  # every type table starts with the deletion (1-0) and the insertion (0-1)
 LARGE_BEAD = 6  # sentences in a bead (both sides) from which Params.large is added
+# characters added to both lengths of a length ratio, so that short lines (a
+# heading, a number) are not judged by a ratio of a few characters
+LENGTH_SMOOTHING = 20.0
+
+
+def log_length_ratio(src_length, tgt_length, ratio: float):
+    """log of a bead's target length against its source length times `ratio` (the
+    target-to-source ratio of what translates), smoothed: the length term's deviation."""
+    return np.log((tgt_length + LENGTH_SMOOTHING) / (ratio * src_length + LENGTH_SMOOTHING))
 
 
 def bead_types(max_size: int) -> np.ndarray:

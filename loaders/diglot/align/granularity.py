@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align.bead import Bead, padded
+from diglot.align.costs import log_length_ratio
 from diglot.align.prune import cosines
 
 # log length ratio each piece is off by, about 1.28x (dev: 0.2 to 0.3 join the
@@ -34,12 +35,11 @@ MIN_MISFIT = 0.25
 
 
 def _misfit(members_s: np.ndarray, members_t: np.ndarray, lengths) -> np.ndarray:
-    """Signed log ratio of each row's target length to its source length times the ratio
-    (as costs.py's length term and unmatched._length_misfit measure it)."""
+    """Signed log length ratio of each row (costs.log_length_ratio, the length term's)."""
     ls, lt, ratio = lengths
     sum_s = np.where(members_s >= 0, ls[np.maximum(members_s, 0)], 0.0).sum(1)
     sum_t = np.where(members_t >= 0, lt[np.maximum(members_t, 0)], 0.0).sum(1)
-    return np.log((sum_t + 20.0) / (ratio * sum_s + 20.0))
+    return log_length_ratio(sum_s, sum_t, ratio)
 
 
 def join_complementary(beads: list[Bead], x: np.ndarray, y: np.ndarray, lengths, max_size: int, centred,

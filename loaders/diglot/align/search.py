@@ -15,7 +15,7 @@ import numpy as np
 
 from diglot.align import kernels
 from diglot.align.bead import Bead
-from diglot.align.costs import Params
+from diglot.align.costs import LENGTH_SMOOTHING, Params
 from diglot.align.threads import in_threads
 
 
@@ -199,12 +199,12 @@ def _window_means(values: np.ndarray, max_size: int) -> np.ndarray:
 
 
 def window_log_lengths(prefix: np.ndarray, scale: float, max_size: int) -> np.ndarray:
-    """out[k, a] = log(scale * length of window k..k+a + 20), from prefix sums of lengths.
+    """out[k, a] = log(scale * length of window k..k+a + LENGTH_SMOOTHING), from prefix sums of lengths.
 
     A bead's length term needs the log of its two windows' length ratio; as a
     difference of these, every cell of the band costs a subtraction instead of a log.
     """
-    return np.log(scale * _window_totals(prefix, max_size) + 20.0)
+    return np.log(scale * _window_totals(prefix, max_size) + LENGTH_SMOOTHING)
 
 
 def _pair_mean(w: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from diglot.align.bead import Bead, padded
+from diglot.align.costs import log_length_ratio
 from diglot.align.prune import cosines, in_order
 from diglot.align.threads import in_threads
 
@@ -68,7 +69,7 @@ def _lone_marks(beads: list[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarr
 def _length_misfit(lengths, src, tgt) -> float:
     """How far a bead's length ratio is from the documents' (the cost model's log ratio, costs.py)."""
     lx, ly, ratio = lengths
-    return abs(float(np.log((ly[tgt].sum() + 20.0) / (ratio * lx[src].sum() + 20.0))))
+    return abs(float(log_length_ratio(lx[src].sum(), ly[tgt].sum(), ratio)))
 
 
 def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None):
