@@ -125,6 +125,20 @@ def test_export_to_stdout_is_the_file_it_would_write(corpus, tmp_path, capsys):
     one_line_error(capsys.readouterr().err, "export", "--out -", "2 files", "give a folder")
 
 
+def test_export_to_a_file_named_for_its_format_is_that_file(corpus, tmp_path, capsys):
+    assert run_cli("export", "--format", "tsv", "--out", tmp_path / "out", "--corpus", corpus) == 0
+    (written,) = (tmp_path / "out").iterdir()
+    assert run_cli("export", "--format", "tsv", "--out", tmp_path / "pairs.tsv", "--corpus", corpus) == 0
+    assert (tmp_path / "pairs.tsv").is_file()
+    assert (tmp_path / "pairs.tsv").read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
+    # a folder of that name stays a folder, and moses (two files) never names one file
+    (tmp_path / "dir.tsv").mkdir()
+    assert run_cli("export", "--format", "tsv", "--out", tmp_path / "dir.tsv", "--corpus", corpus) == 0
+    assert (tmp_path / "dir.tsv" / written.name).is_file()
+    assert run_cli("export", "--format", "moses", "--out", tmp_path / "m.moses", "--corpus", corpus) == 0
+    assert (tmp_path / "m.moses").is_dir()
+
+
 # --------------------------------------------------------------------------- closed pipes, full disks
 
 

@@ -1,4 +1,4 @@
-"""`diglot export --format moses|tmx|jsonl|tsv --out DIR`: aligned pairs for translation tools."""
+"""`diglot export --format moses|tmx|jsonl|tsv --out DIR|FILE|-`: aligned pairs for translation tools."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
     parser.add_argument("--out", required=True, type=Path,
                         help="folder to write into: corpus.<pair>.<lang> (moses) or corpus.<pair>.<format>; "
-                             "'-': stdout (one file's worth: not moses, one pair)")
+                             "a file named *.<format> (tmx, jsonl, tsv) or '-' (stdout): one pair's file")
     parser.add_argument("--min-score", type=_unit_interval, default=None, metavar="S",
                         help="keep beads whose two sides have a cosine of at least S (in [0, 1])")
     parser.add_argument("--min-confidence", type=_unit_interval, default=None, metavar="C",
@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from diglot.export import export
 
     root = corpus_option.corpus_for("export", args.corpus)
-    if str(args.out) == "-":
-        return _to_stdout(args, root)
+    if str(args.out) == "-" or _names_one_file(args.out, args.format):
+        return _to_one_file(args, root)
     for path in export(args.format, args.out, **_selection(args, root)):
         print(path)
     return 0
@@ -56,8 +56,14 @@ def _selection(args: argparse.Namespace, root: Path) -> dict:
                 beads=args.bead, pair=args.pair)
 
 
-def _to_stdout(args: argparse.Namespace, root: Path) -> int:
-    """Export into a scratch folder, then copy the one file written to stdout."""
+def _names_one_file(out: Path, fmt: str) -> bool:
+    """`--out pairs.tsv` for --format tsv: a file, not a folder of that name (an
+    existing folder stays a folder)."""
+    return fmt != "moses" and out.suffix == f".{fmt}" and not out.is_dir()
+
+
+def _to_one_file(args: argparse.Namespace, root: Path) -> int:
+    """Export into a scratch folder, then copy the one file written to --out (a file or stdout)."""
     import tempfile
 
     from diglot.export import export
@@ -66,9 +72,9 @@ def _to_stdout(args: argparse.Namespace, root: Path) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         written = export(args.format, scratch, **_selection(args, root))
         if len(written) > 1:
-            raise DiglotError(f"--out -: this export is {len(written)} files "
-                              f"({', '.join(p.name for p in written)}); stdout holds one: give a folder"
+            raise DiglotError(f"--out {args.out}: this export is {len(written)} files "
+                              f"({', '.join(p.name for p in written)}); a file holds one: give a folder"
                               + ("" if args.format == "moses" else ", or one --pair"))
-        with open_output("-") as stream:
+        with open_output(args.out) as stream:
             stream.write(written[0].read_text(encoding="utf-8"))
     return 0
