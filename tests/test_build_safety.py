@@ -5,6 +5,7 @@ files only from inside seeds/, pinned by SHA-256."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from conftest import set_version, tree_bytes
 
 from diglot import pipeline
 from diglot.cli import main
-from diglot.errors import SeedError
+from diglot.errors import DiglotError, SeedError
 
 GOLD = "gold/it-000__bn-002.txt"
 
@@ -98,6 +99,39 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(fast_seed
     assert staging.is_dir() and tree_bytes(out) == before
     pipeline.build(fast_seeds, out)  # the lock went with the first build
     assert not staging.exists()
+
+
+def test_the_build_lock_leaves_no_file_and_survives_a_holder_leaving_between_open_and_lock(tmp_path, monkeypatch):
+    import fcntl
+
+    from diglot import corpus_folder
+
+    out = tmp_path / "corpus"
+    lock = corpus_folder.lock_path(out)
+    flock = fcntl.flock
+    held = []
+
+    def leaving_first(fd, op):
+        # the build before us removes its lock file after we opened it and before we lock it
+        if not held:
+            held.append(fd)
+            lock.unlink()
+        return flock(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", leaving_first)
+    with corpus_folder.exclusive(out):
+        monkeypatch.setattr(fcntl, "flock", flock)
+        assert held, "the lock was taken without the holder leaving"
+        other = os.open(lock, os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError):  # the file at the lock's name is the one held
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(other)
+        with pytest.raises(DiglotError, match="another diglot build"):
+            with corpus_folder.exclusive(out):
+                pass
+    assert not lock.exists()
 
 
 def test_leftovers_are_git_ignored():

@@ -16,7 +16,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from diglot import layout
@@ -86,21 +86,47 @@ def exclusive(out: Path):
 
     The lock file lives in the system's temporary folder (keyed by the folder's
     absolute path), not beside `out`, so a build leaves nothing in the user's
-    tree.  The operating system drops the lock when the process ends, however
-    it ends.  Without POSIX file locks (Windows) builds are not serialised.
+    tree, and it is removed when the block ends.  The operating system drops the
+    lock when the process ends, however it ends.  Without POSIX file locks
+    (Windows) builds are not serialised.
     """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
-    fd = os.open(Path(tempfile.gettempdir()) / f"diglot-build-{key}.lock", os.O_RDONLY | os.O_CREAT, 0o644)
-    try:
+    path = lock_path(out)
+    while True:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise DiglotError(f"{out}: another diglot build is writing it; wait for that one to finish") from None
+        # A build that held the lock before us removed its file on the way out:
+        # the lock is only ours if the file we hold is still the one at `path`.
+        if _same_file(fd, path):
+            break
+        os.close(fd)
+    try:
         yield
     finally:
+        # while we hold the lock; a build that opened the file meanwhile finds it gone (_same_file)
+        with suppress(OSError):
+            path.unlink()
         os.close(fd)
+
+
+def lock_path(out: Path) -> Path:
+    """The build lock file of corpus folder `out`."""
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"diglot-build-{key}.lock"
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
