@@ -90,14 +90,33 @@ def test_alignments_and_translation_carry_the_aligners_confidence(built):
     beads = pl.read_parquet(built / "alignments" / "train.parquet")
     text = {d: sents.filter(pl.col("doc_id") == d).sort("position")["text"].to_list() for d in sents["doc_id"].unique()}
     src_doc, tgt_doc = beads["src_doc"][0], beads["tgt_doc"][0]
-    expected = align(text[src_doc], text[tgt_doc], embedder="lexical")
-    assert beads["confidence"].to_list() == [round(b.confidence, 6) for b in expected]
+    assert (src_doc, tgt_doc) == ("it-000", "bn-002")
+    # the Bengali title, which the Italian lacks, is set aside (test_a_title_pairs_only_with_a_title)
+    expected = align(text[src_doc], text[tgt_doc][1:], embedder="lexical")
+    assert beads["confidence"].to_list() == [1.0] + [round(b.confidence, 6) for b in expected]
     assert beads["confidence"].is_between(0.0, 1.0).all() and beads["confidence"].n_unique() > 2
     translation = pl.read_parquet(next(built.glob("translation-*/train.parquet")))
     both = beads.join(translation.select("bead_id", pl.col("confidence").alias("t")), on="bead_id")
     assert both.height == translation.height and (both["confidence"] == both["t"]).all()
     gold = pl.read_parquet(built / "gold" / "test.parquet")
     assert gold["confidence"].to_list() == [1.0] * gold.height  # drawn by hand
+
+
+def test_a_title_pairs_only_with_a_title(built):
+    from types import SimpleNamespace
+
+    sents = pl.read_parquet(built / "sentences" / "train.parquet")
+    (title,) = sents.filter(pl.col("is_title"))["sent_id"].to_list()
+    assert title == "bn-002:0000"  # the Italian rendition has no title line
+    beads = pl.read_parquet(built / "alignments" / "train.parquet")
+    holding = beads.filter(pl.col("tgt_ids").list.contains(title))
+    assert holding["src_ids"].to_list() == [[]] and holding["tgt_ids"].to_list() == [[title]]
+    assert holding["confidence"].to_list() == [1.0]
+    # two titles are left to the aligner, as is a document pair without any
+    doc = lambda first_is_title: SimpleNamespace(sentences=(SimpleNamespace(is_title=first_is_title),))  # noqa: E731
+    assert pipeline._lone_title(doc(True), doc(False)) == 1
+    assert pipeline._lone_title(doc(True), doc(True)) == pipeline._lone_title(doc(False), doc(False)) == 0
+    assert pipeline._lone_title(doc(False), doc(True)) == 0
 
 
 def test_build_is_deterministic(fast_seeds, tmp_path):

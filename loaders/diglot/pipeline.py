@@ -151,13 +151,34 @@ def sentence_texts(docs) -> list[str]:
 
 
 def align_pair(job: tuple[DocumentRecord, DocumentRecord, str | Embedder]) -> list[BeadRecord]:
-    """One pair; the embedder is a spec (vectors from this machine's store) or vectors handed over."""
+    """One pair; the embedder is a spec (vectors from this machine's store) or vectors handed over.
+
+    A title pairs only with a title: where one document has a title line and
+    the other has none, the title is set aside before the search and comes back
+    one-sided (certain, as align() treats blank lines), instead of being glued
+    onto the other's opening sentence, which restates it.
+    """
     from diglot.align import align
 
     src, tgt, embedder = job
-    beads = align([s.text for s in src.sentences], [s.text for s in tgt.sentences], embedder=embedder)
+    skip_s, skip_t = _lone_title(src, tgt), _lone_title(tgt, src)
+    beads = align([s.text for s in src.sentences[skip_s:]], [s.text for s in tgt.sentences[skip_t:]], embedder=embedder)
     pair = f"{src.lang}-{tgt.lang}"
-    return [BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(b.src), tuple(b.tgt), float(b.score), float(b.confidence), bool(b.monotonic)) for b in beads]
+    lone = [BeadRecord(pair, src.doc_id, tgt.doc_id, (0,), (), 0.0, 1.0, True)] * skip_s
+    lone += [BeadRecord(pair, src.doc_id, tgt.doc_id, (), (0,), 0.0, 1.0, True)] * skip_t
+    return lone + [
+        BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(i + skip_s for i in b.src), tuple(j + skip_t for j in b.tgt),
+                   float(b.score), float(b.confidence), bool(b.monotonic))
+        for b in beads
+    ]  # fmt: skip
+
+
+def _lone_title(doc: DocumentRecord, other: DocumentRecord) -> int:
+    """1 if `doc` opens with a title line and `other` has no title, else 0."""
+    def has_title(d: DocumentRecord) -> bool:
+        return bool(d.sentences) and d.sentences[0].is_title
+
+    return int(has_title(doc) and not has_title(other))
 
 
 def align_jobs(pairs, embedder: str, *, vectors_travel: bool) -> list[tuple]:
