@@ -67,8 +67,8 @@ def dev_sets(split: str = "dev") -> dict[str, list]:
 def planted_sets(split: str = "dev") -> dict[str, list]:
     """name -> [planted.PlantedDoc] at rates 0, 10% and 30%, and with planted.MOVES of the
     sentences moved at rates 0 and 30%; for dev also planted.py's devsec and devshort sets
-    (short and very short sections of dev) at rates 0, 10% and 30% (empty without
-    benchmarks/planted.py)."""
+    (short and very short sections of dev) at rates 0, 10% and 30%, and those with
+    planted.MOVES at rates 0 and 30% (empty without benchmarks/planted.py)."""
     try:
         from benchmarks import planted
     except ImportError:
@@ -79,6 +79,9 @@ def planted_sets(split: str = "dev") -> dict[str, list]:
     if split == "dev":  # dev cut into short documents that plant into each other, as test's documents do
         for sec in ("devsec", "devshort"):
             sets.update({f"planted-{sec}-{int(rate * 100)}": planted.planted_docs(sec, rate) for rate in (0.0, 0.1, 0.3)})
+        for sec in ("devsec", "devshort"):  # short documents with moves, as news renditions are
+            sets.update({f"planted-{sec}-moves-{int(rate * 100)}": planted.planted_docs(sec, rate, planted.MOVES)
+                         for rate in (0.0, 0.3)})
     return sets
 
 
