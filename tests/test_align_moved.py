@@ -1,4 +1,4 @@
-"""find_moved: the compiled pool scan pairs exactly what the whole distance matrix says."""
+"""moved.py: find_moved pairs exactly what the whole distance matrix says; free_moved_edges frees moved sentences in short documents."""
 
 import numpy as np
 
@@ -45,3 +45,37 @@ def test_moved_pairs_are_those_of_the_whole_matrix():
         assert all(not b.monotonic for b in out if b.src and b.tgt)
         found += len(got)
     assert found > 1000
+
+
+def test_a_moved_sentence_with_high_odds_is_freed_where_the_odds_search_the_whole_document(monkeypatch):
+    """Planted devshort with 5% of the sentences moved: in a pair too short for a
+    windowed odds search, counterpart_odds searches the whole other document, so a
+    moved sentence glued onto a bead has high odds (its counterpart is there, only
+    elsewhere).  free_moved_edges then frees it when its lone match is closer to it
+    than its bead's other side is, and find_moved pairs it."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+    from diglot.align import align
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("devshort", 0.0, planted.MOVES)
+
+    def found() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"])
+
+    blind = found()
+    free = api.free_moved_edges
+    monkeypatch.setattr(api, "free_moved_edges", lambda *args, **kwargs: free(*args, **{**kwargs, "odds_blind": False}))
+    assert blind >= found() + 4
+
+
+def test_searches_whole_is_counterpart_odds_rule():
+    from diglot.align.counterpart import WINDOW, searches_whole
+
+    assert searches_whole(2 * (2 * WINDOW + 1) - 1, 500)
+    assert not searches_whole(2 * (2 * WINDOW + 1), 2 * (2 * WINDOW + 1))

@@ -46,7 +46,8 @@ import numpy as np
 from diglot.align.bead import Bead, gc_paused
 from diglot.align.confidence import bead_features, confidences, path_margins
 from diglot.align.costs import Params, bead_types
-from diglot.align.counterpart import counterpart_odds, counterpart_share, deletion_scale, matched_length_ratio, smoothed
+from diglot.align.counterpart import (counterpart_odds, counterpart_share, deletion_scale, matched_length_ratio,
+                                      searches_whole, smoothed)
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.granularity import cut_unrelated_halves, join_complementary
 from diglot.align.lexical import anchor_masks, lengths, sentence_weights
@@ -268,7 +269,8 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     freed = {}
     if levels is not None:
         beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
-                                        max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE)
+                                        max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE,
+                                        odds_blind=searches_whole(len(x), len(y)) or odds.verdict == "too short")
     # moved.py's thresholds are on the document-mean scale, whatever the DP used
     beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
                        centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,

@@ -167,11 +167,17 @@ def _stand_out(x: np.ndarray, y: np.ndarray, ax: np.ndarray, ay: np.ndarray, anc
     return (float(np.median(anchors)) - mean) / max(sd, 1e-4) >= SHORT_MIN_Z
 
 
+def searches_whole(n: int, m: int, window: int = WINDOW) -> bool:
+    """counterpart_odds searches the whole other document for a pair of n and m sentences:
+    too short for a window far from the path."""
+    return min(n, m) < 2 * (2 * window + 1)
+
+
 def counterpart_odds(x: np.ndarray, y: np.ndarray, path: np.ndarray, window: int = WINDOW) -> Odds:
     """Log-odds that each sentence has a counterpart, from sentence vectors and a first-pass path."""
     n, m = len(x), len(y)
     cx, cy = _centres(path, n, m)
-    far = min(n, m) >= 2 * (2 * window + 1)
+    far = not searches_whole(n, m, window)
     if far:
         bx, sx, ax = _local_top2(x, y, cx, window)
         by, sy, ay = _local_top2(y, x, cy, window)

@@ -13,7 +13,10 @@ document whose translations are loose.  Without levels, a fixed bound on that
 distance.  A passage moves as a whole, so a pair's neighbours on both sides,
 in the same order, join it on weaker evidence.  A lone moved sentence is often
 glued onto a neighbouring bead: `free_moved_edges` takes such edge sentences
-out for find_moved to see, and `reglue` puts back those it did not pair.
+out for find_moved to see, and `reglue` puts back those it did not pair.  In
+a short document the odds that tell such a sentence searched the whole other
+document, where its counterpart is: there its lone match must instead be
+closer to it than its bead is.
 
 Two neighbouring sentences that swapped places do not end up as leftovers: a
 summed window does not care about order, so the path takes them as one 2-2
@@ -57,7 +60,8 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
 
 
 def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
-                     max_log_odds: float, min_share: float, max_pool: int = 20000) -> tuple[list[Bead], dict]:
+                     max_log_odds: float, min_share: float, odds_blind: bool = False,
+                     max_pool: int = 20000) -> tuple[list[Bead], dict]:
     """Take out of a bead an edge sentence that moved here: the path glues a lone moved
     sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
     the beads and {(side, sentence): a sentence still in its bead} for `reglue`
@@ -69,15 +73,23 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     cosine at least `min_share` of the way from background to match, and the
     bead's centred cosine does not drop without it.  centred: (side_means(x, y),
     centred_levels).
+
+    odds_blind: the odds cannot tell a moved sentence (counterpart_odds searched
+    the whole other document, so a sentence whose counterpart moved has high
+    odds, or gave no verdict).  There, in place of low odds, its best lone match
+    must be closer to it than its bead's other side is.
     """
     means, levels = centred
-    best = _best_lone_match(beads, x, y, means, (odds_x, odds_y), max_log_odds, max_pool)
+    odds = (odds_x, odds_y)
+    best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds, max_pool)
     if not best:
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
     strong = (np.zeros(len(x), bool), np.zeros(len(y), bool))
+    other = _other_sides(beads, best)
     for (s, k), c in best.items():
-        strong[s][k] |= c >= bound
+        if c >= bound and (odds[s][k] < max_log_odds or odds_blind and c > _cos_to(x, y, means, s, k, other[(s, k)])):
+            strong[s][k] = True
     out: list[Bead] = []
     freed: dict[tuple[int, int], tuple[int, int]] = {}
     for b, hit in zip(beads, _edge_in(beads, strong).tolist()):
@@ -99,17 +111,35 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     return (in_order(out), freed) if freed else (beads, freed)
 
 
-def _best_lone_match(beads, x, y, means, odds, max_log_odds: float, max_pool: int) -> dict:
+def _other_sides(beads, best: dict) -> dict:
+    """{(side, sentence): the other side of its bead} for the keys of `best`."""
+    out = {}
+    for b in beads:
+        for s, side in enumerate((b.src, b.tgt)):
+            for k in (side[0], side[-1]) if side else ():
+                if (s, k) in best:
+                    out[(s, k)] = (b.tgt, b.src)[s]
+    return out
+
+
+def _cos_to(x, y, means, s: int, k: int, other) -> float:
+    """Centred cosine of sentence k of side s to the summed other side of its bead."""
+    return centred_cos(x, y, means, [k], other) if s == 0 else centred_cos(x, y, means, other, [k])
+
+
+def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int) -> dict:
     """{(side, sentence): best centred cosine to a one-sided sentence of the other side} for the
-    edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`."""
+    edge sentences of beads of 3+ sentences with log-odds below `max_log_odds` (None: all)."""
     lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
     edges: tuple[list[int], list[int]] = ([], [])
-    for k in np.flatnonzero(low_edged(beads, *odds, max_log_odds)).tolist():
+    gate = np.inf if max_log_odds is None else max_log_odds
+    rows = range(len(beads)) if max_log_odds is None else np.flatnonzero(low_edged(beads, *odds, max_log_odds)).tolist()
+    for k in rows:
         b = beads[k]
         if b.src and b.tgt and b.monotonic and len(b.src) + len(b.tgt) >= 3:
             for s, side in enumerate((b.src, b.tgt)):
                 if len(side) > 1:
-                    edges[s].extend(k for k in {side[0], side[-1]} if odds[s][k] < max_log_odds)
+                    edges[s].extend(k for k in {side[0], side[-1]} if odds[s][k] < gate)
     vecs = (x, y)
     best = {}
     for s in (0, 1):
