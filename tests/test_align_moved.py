@@ -79,3 +79,27 @@ def test_searches_whole_is_counterpart_odds_rule():
 
     assert searches_whole(2 * (2 * WINDOW + 1) - 1, 500)
     assert not searches_whole(2 * (2 * WINDOW + 1), 2 * (2 * WINDOW + 1))
+
+
+def test_a_short_pair_judges_moves_on_levels_from_fewer_pairs(monkeypatch):
+    """Planted devshort at 30% with 5% of the sentences moved: many short pairs have
+    fewer confident 1-1 beads than centred_levels asks for; their moves are judged
+    on levels from SHORT_MOVED_PAIRS, not on the raw fallback distance."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+    from diglot.align import align
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("devshort", 0.3, planted.MOVES)
+
+    def found() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"])
+
+    few = found()
+    monkeypatch.setattr(api, "SHORT_MOVED_PAIRS", 10**9)
+    assert few >= found() + 4

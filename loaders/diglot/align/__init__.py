@@ -125,6 +125,13 @@ TRUSTED_SEPARATION = 2.0
 # moves: lower pairs passages one version alone has, higher loses loose moved
 # translations)
 MOVED_SHARE = 0.8
+# A pair too short for counterpart_odds' windowed search (a news item) often has
+# fewer confident 1-1 beads than centred_levels asks for; its moved sentences are
+# judged on levels from this many, once its odds found levels of their own
+# (counterpart.SHORT_MIN_ANCHORS, the fewest anchors a short pair's odds rest on;
+# planted devshort with moves at 30%: moved_found 0.66 with 5, 0.67 with 4, 0.71
+# with 3, 0.72 with 2, strict F1 of no align_tune set falls)
+SHORT_MOVED_PAIRS = 3
 # ... and its neighbours on both sides, in the same order, join it from this
 # share on: a passage moves as a whole (planted dev with moves: the same from
 # 0.2 to 0.4, fewer moved sentences found from 0.5)
@@ -266,11 +273,14 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
         beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)
     if not moved:
         return beads
+    short = searches_whole(len(x), len(y))
+    if levels is None and short and odds.verdict == "levels":
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, min_pairs=SHORT_MOVED_PAIRS)
     freed = {}
     if levels is not None:
         beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
                                         max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE,
-                                        odds_blind=searches_whole(len(x), len(y)) or odds.verdict == "too short")
+                                        odds_blind=short or odds.verdict == "too short")
     # moved.py's thresholds are on the document-mean scale, whatever the DP used
     beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
                        centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,

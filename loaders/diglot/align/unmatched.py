@@ -158,15 +158,16 @@ def low_edged(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log
     return out
 
 
-def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray) -> tuple[float, float] | None:
+def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray,
+                   min_pairs: int = MIN_PAIRS) -> tuple[float, float] | None:
     """(match, background): median centred cosine of the confident 1-1 beads (both
     sentences with positive log-odds of a counterpart), and of each one's source
     against the next one's target (on topic, nearby, not its translation).
-    None with fewer than MIN_PAIRS such beads."""
+    None with fewer than `min_pairs` such beads."""
     pairs = np.array([(b.src[0], b.tgt[0]) for b in beads if len(b.src) == len(b.tgt) == 1 and b.monotonic],
                      dtype=np.int64).reshape(-1, 2)  # fmt: skip
     pairs = pairs[(odds_x[pairs[:, 0]] > 0) & (odds_y[pairs[:, 1]] > 0)]
-    if len(pairs) < MIN_PAIRS:
+    if len(pairs) < min_pairs:
         return None
     match, background = _match_and_next(x, y, means, pairs)
     return float(np.median(match)), float(np.median(background))
