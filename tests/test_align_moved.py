@@ -103,3 +103,63 @@ def test_a_short_pair_judges_moves_on_levels_from_fewer_pairs(monkeypatch):
     few = found()
     monkeypatch.setattr(api, "SHORT_MOVED_PAIRS", 10**9)
     assert few >= found() + 4
+
+
+def test_a_moved_pair_whose_lengths_fit_passes_on_a_lower_share(monkeypatch):
+    """Planted devsec with 5% of the sentences moved: a loose moved translation
+    below MOVED_SHARE is paired from MOVED_FIT_SHARE on when its length ratio
+    fits what translates (MOVED_MAX_MISFIT)."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+    from diglot.align import align
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("devsec", 0.0, planted.MOVES)
+
+    def found() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["moved_found"] * result["moved"])
+
+    fitting = found()
+    monkeypatch.setattr(api, "MOVED_FIT_SHARE", np.inf)
+    assert fitting >= found() + 5
+
+
+def test_find_moved_pairs_below_min_share_only_where_lengths_fit():
+    """Two leftovers facing each other at 0.75 of the way to the match level: paired
+    when their lengths fit, left alone when one is three times too long."""
+    rng = np.random.default_rng(3)
+    d = 64
+    base = rng.normal(size=(12, d))
+    x = base + 0.05 * rng.normal(size=base.shape)
+    y = base + 0.05 * rng.normal(size=base.shape)
+    # sentence 11 and target 0 are a loose pair: between unrelated and translated
+    x[11] = base[5] * 0.0 + rng.normal(size=d)
+    y[0] = 0.8 * x[11] + 0.7 * rng.normal(size=d)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    beads = [Bead((), (0,), 0.0)] + [Bead((k,), (k,), 1.0) for k in range(1, 11)] + [Bead((11,), (), 0.0)]
+    means = (x.mean(0), y.mean(0))
+    from diglot.align.unmatched import centred_row_cos
+
+    match = float(np.median(centred_row_cos(x, y, means, np.arange(1, 11), np.arange(1, 11))))
+    background = float(np.median(centred_row_cos(x, y, means, np.arange(1, 10), np.arange(2, 11))))
+    share = (centred_row_cos(x, y, means, np.array([11]), np.array([0]))[0] - background) / (match - background)
+    lo, hi = share - 0.05, share + 0.05  # the pair sits between the fit share and min_share
+    mx, my = x @ y.mean(0), y @ x.mean(0)
+
+    def moved(lengths):
+        out = find_moved(beads, x, y, mx, my, centred=(means, (match, background)), min_share=hi,
+                         next_share=np.inf, lengths=lengths, fit_share=lo, max_misfit=0.4)
+        return [b for b in out if not b.monotonic]
+
+    even = np.full(12, 50.0)
+    assert not moved(None)
+    assert [(b.src, b.tgt) for b in moved((even, even, 1.0))] == [((11,), (0,))]
+    long_tgt = even.copy()
+    long_tgt[0] = 150.0
+    assert not moved((even, long_tgt, 1.0))

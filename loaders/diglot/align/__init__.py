@@ -125,6 +125,15 @@ TRUSTED_SEPARATION = 2.0
 # moves: lower pairs passages one version alone has, higher loses loose moved
 # translations)
 MOVED_SHARE = 0.8
+# ... or from MOVED_FIT_SHARE on where the pair's log length ratio is within
+# MOVED_MAX_MISFIT of what translates (a factor 1.5): a moved translation keeps
+# the documents' length ratio, two passages one version alone has, facing each
+# other by chance, do not.  Planted devsec and devshort with moves: fit share
+# 0.7 with misfits 0.3-0.5 find more moved pairs and lower no align_tune set's
+# strict F1 (0.4 and 0.5 alike, 0.3 finds fewer); fit share 0.6 with misfit 0.3
+# pairs passages of planted devsec at 10%.
+MOVED_FIT_SHARE = 0.7
+MOVED_MAX_MISFIT = 0.4
 # A pair too short for counterpart_odds' windowed search (a news item) often has
 # fewer confident 1-1 beads than centred_levels asks for; its moved sentences are
 # judged on levels from this many, once its odds found levels of their own
@@ -284,7 +293,8 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     # moved.py's thresholds are on the document-mean scale, whatever the DP used
     beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
                        centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,
-                       next_share=MOVED_NEXT_SHARE)
+                       next_share=MOVED_NEXT_SHARE, lengths=lens, fit_share=MOVED_FIT_SHARE,
+                       max_misfit=MOVED_MAX_MISFIT)
     return reglue(beads, freed)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from diglot.align.costs import log_length_ratio
 from diglot.align.distance import relative_distance
 from diglot.align.bead import Bead, padded
 from diglot.align.prune import in_order
@@ -201,14 +202,19 @@ def find_moved(
     centred: tuple | None = None,
     min_share: float = 0.8,
     next_share: float = 0.4,
+    lengths: tuple | None = None,
+    fit_share: float = np.inf,
+    max_misfit: float = 0.0,
 ) -> list[Bead]:
     """Return `beads` with moved pairs merged into non-monotonic 1-1 beads.
 
     mean_x[k] / mean_y[k]: each sentence's mean cosine to the other document.
     centred: (side_means(x, y), (match, background) levels of centred_levels) or
     None.  Given, a pair's centred cosine must be at least `min_share` of the
-    way from background to match, in place of `max_distance` on the relative
-    distance; and leftovers next to a moved pair on both sides, in the same
+    way from background to match, or `fit_share` of the way where lengths
+    (source lengths, target lengths, target-to-source ratio of what translates)
+    say its log length ratio is within `max_misfit` of what translates, in
+    place of `max_distance` on the relative distance; and leftovers next to a moved pair on both sides, in the same
     order, join it as moved pairs from `next_share` on (a passage moves as a
     whole: its neighbour on either side is a weaker match, but at the right
     place).  Each leftover pool is capped at `max_pool` sentences so memory
@@ -240,7 +246,7 @@ def find_moved(
     keep = np.flatnonzero(mutual & close & clear)
     pairs = dict(zip(us[keep].tolist(), zip(ut[best_t[keep]].tolist(), best_r[keep].tolist())))
     if centred is not None:
-        pairs = _close_to_match(pairs, x, y, centred, min_share)
+        pairs = _close_to_match(pairs, x, y, centred, min_share, lengths, fit_share, max_misfit)
         pairs = _passages(pairs, set(us.tolist()), set(ut.tolist()), x, y, mean_x, mean_y, centred, next_share)
     if not pairs:
         return beads
@@ -280,8 +286,11 @@ def _passages(pairs: dict, lone_x: set, lone_y: set, x, y, mean_x, mean_y, centr
     return out
 
 
-def _close_to_match(pairs: dict, x, y, centred, min_share: float) -> dict:
-    """The pairs whose centred cosine is at least `min_share` of the way from the background level to the match level."""
+def _close_to_match(pairs: dict, x, y, centred, min_share: float, lengths=None, fit_share: float = np.inf,
+                    max_misfit: float = 0.0) -> dict:
+    """The pairs whose centred cosine is at least `min_share` of the way from the background level to the match level,
+    or `fit_share` of the way where their log length ratio is within `max_misfit` of what translates (lengths:
+    (source lengths, target lengths, ratio))."""
     if not pairs:
         return pairs
     means, (match, background) = centred
@@ -289,7 +298,11 @@ def _close_to_match(pairs: dict, x, y, centred, min_share: float) -> dict:
     tgt = np.array([t for t, _ in pairs.values()], dtype=np.int64)
     cos = centred_row_cos(x, y, means, src, tgt)
     bound = background + min_share * (match - background)
-    return {int(i): pairs[int(i)] for i, c in zip(src, cos) if c >= bound}
+    fits = np.zeros(len(src), bool)
+    if lengths is not None:
+        lx, ly, ratio = lengths
+        fits = (np.abs(log_length_ratio(lx[src], ly[tgt], ratio)) <= max_misfit) & (cos >= background + fit_share * (match - background))
+    return {int(i): pairs[int(i)] for i, c, f in zip(src, cos, fits) if c >= bound or f}
 
 
 @numba.njit(cache=True)
