@@ -138,7 +138,7 @@ def test_find_moved_pairs_below_min_share_only_where_lengths_fit():
     x = base + 0.05 * rng.normal(size=base.shape)
     y = base + 0.05 * rng.normal(size=base.shape)
     # sentence 11 and target 0 are a loose pair: between unrelated and translated
-    x[11] = base[5] * 0.0 + rng.normal(size=d)
+    x[11] = rng.normal(size=d)
     y[0] = 0.8 * x[11] + 0.7 * rng.normal(size=d)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     y /= np.linalg.norm(y, axis=1, keepdims=True)

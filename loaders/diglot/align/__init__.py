@@ -31,7 +31,8 @@ How it works, in order:
    are each a translation and unrelated across the cut (`granularity.py`);
 7. pair leftover sentences (and edge sentences of beads they were glued
    onto) that moved elsewhere in the other document, judged against this
-   document pair's centred levels (`moved.py`);
+   document pair's centred levels, and a looser pair also on its length ratio
+   (`moved.py`);
 8. score each bead by the cosine of its two sides' summed sentence vectors,
    and give it a calibrated confidence (`confidence.py`).
 """
