@@ -507,3 +507,47 @@ def test_trim_runs_cuts_a_lengthy_edge_without_one_sided_neighbour():
 
 def _unit_rows(a: np.ndarray) -> np.ndarray:
     return (a / np.linalg.norm(a, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_pair_without_centred_levels_splits_beads_on_the_odds_alone():
+    """Fewer than unmatched.MIN_PAIRS confident 1-1 beads: no centred levels, so no
+    cosine to judge a bead by.  Given bare_max_log_odds, a bead whose sentences are
+    all below it is split all the same; one sentence at or above it keeps its bead."""
+    from diglot.align.unmatched import centred_levels, side_means, split_unrelated
+
+    rng = np.random.default_rng(5)
+    x, y = _unit(rng.standard_normal((5, 16))), _unit(rng.standard_normal((4, 16)))
+    beads = [Bead((0,), (0,), 0.0), Bead((1, 2), (1,), 0.0), Bead((3, 4), (2, 3), 0.0)]
+    odds_x, odds_y = np.array([-3.0, -4.0, -2.5, -3.0, -1.0]), np.array([-3.0, -5.0, -3.0, -3.0])
+    means = side_means(x, y)
+    assert centred_levels(beads, x, y, means, odds_x, odds_y) is None
+    kw = dict(share=0.2, max_log_odds=0.0)
+    assert split_unrelated(beads, x, y, means, odds_x, odds_y, **kw) == beads
+    out = split_unrelated(beads, x, y, means, odds_x, odds_y, bare_max_log_odds=-2.0, **kw)
+    assert [(b.src, b.tgt) for b in out if b.src and b.tgt] == [((3, 4), (2, 3))]
+    assert sorted(i for b in out if not b.tgt for i in b.src) == [0, 1, 2]
+    assert sorted(j for b in out if not b.src for j in b.tgt) == [0, 1]
+
+
+def test_short_pairs_without_centred_levels_split_beads_of_strangers(monkeypatch):
+    """Planted devshort at 30% (news-item-sized sections planted into each other): in
+    pairs too short for centred levels the DP pairs planted sentences with each other
+    or glues them onto one true sentence; split_unrelated's odds-only gate there
+    leaves them one-sided."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("devshort", 0.3)
+
+    def left_alone() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["planted_one_sided"] * result["planted"])
+
+    with_gate = left_alone()
+    monkeypatch.setattr(api, "_bare_gate", lambda odds: None)
+    assert with_gate >= left_alone() + 4

@@ -115,6 +115,10 @@ WHOLE_RUN_MISFIT = 0.4
 # counterpart_odds searches, so their odds are only mildly low.  Chosen on dev,
 # planted dev and planted dev with moves: shares 0.175 to 0.22 split no true
 # bead there; 0.25 splits true beads of Text+Berg dev.
+# A pair too short for centred levels splits a bead on the odds alone, all its
+# sentences below RUN_MAX_LOG_ODDS (planted devshort at 30%: frees 6 planted
+# sentences and splits no gold bead; only pairs of a few dozen sentences lack
+# levels on dev and planted dev).
 UNRELATED_MAX_LOG_ODDS = 0.0
 UNRELATED_SHARE = 0.2
 TRUSTED_SEPARATION = 2.0
@@ -256,7 +260,7 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
                           whole_misfit=WHOLE_RUN_MISFIT)
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
-                                max_log_odds=_unrelated_gate(odds))
+                                max_log_odds=_unrelated_gate(odds), bare_max_log_odds=_bare_gate(odds))
     if moved:
         beads = split_swaps(beads, x, y)
     levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
@@ -295,6 +299,13 @@ def _trusted(odds) -> bool:
 def _unrelated_gate(odds) -> float:
     """split_unrelated's log-odds gate: looser where the odds separate matches from chance well."""
     return UNRELATED_MAX_LOG_ODDS if _trusted(odds) else RUN_MAX_LOG_ODDS
+
+
+def _bare_gate(odds) -> float | None:
+    """split_unrelated's gate for a pair without centred levels: RUN_MAX_LOG_ODDS where the
+    odds come from this pair's own match and background levels; None (no split) where
+    they do not (an "unrelated" verdict gives every sentence the lowest odds)."""
+    return RUN_MAX_LOG_ODDS if odds.verdict == "levels" else None
 
 
 def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:

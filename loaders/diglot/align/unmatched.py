@@ -213,19 +213,27 @@ def centred_unit(vecs: np.ndarray, rows: np.ndarray, mean: np.ndarray) -> np.nda
 
 
 def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, share: float,
-                    max_log_odds: float) -> list[Bead]:
+                    max_log_odds: float, bare_max_log_odds: float | None = None) -> list[Bead]:
     """Split into one-sided beads every in-order two-sided bead whose sentences all have
     log-odds of a counterpart below `max_log_odds` and whose centred cosine is
     below background + share * (match - background) (`centred_levels`: this
     document pair's own levels, so the rule holds for any embedder).
+
+    A pair too short for centred levels (a news item whose beads are mostly not
+    1-1) has no cosine to judge by: given `bare_max_log_odds`, a bead is split
+    there on its odds alone, when all its sentences are below that (None:
+    such a pair is left as it is).
 
     Moved pairs (monotonic=False) are left alone: a sentence far from its
     place has low odds around the path by construction.
     """
     levels = centred_levels(beads, x, y, means, odds_x, odds_y)
     if levels is None:
-        return beads
-    max_cos = levels[1] + share * (levels[0] - levels[1])
+        if bare_max_log_odds is None:
+            return beads
+        max_log_odds, max_cos = min(max_log_odds, bare_max_log_odds), np.inf
+    else:
+        max_cos = levels[1] + share * (levels[0] - levels[1])
     rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and b.monotonic], dtype=np.int64)
     src, tgt = padded([beads[k].src for k in rows]), padded([beads[k].tgt for k in rows])
     top = np.maximum(_side_max(odds_x, src), _side_max(odds_y, tgt))
