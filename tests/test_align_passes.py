@@ -551,3 +551,27 @@ def test_short_pairs_without_centred_levels_split_beads_of_strangers(monkeypatch
     with_gate = left_alone()
     monkeypatch.setattr(api, "_bare_gate", lambda odds: None)
     assert with_gate >= left_alone() + 4
+
+
+def test_a_stranger_that_evens_out_a_beads_lengths_is_still_trimmed(monkeypatch):
+    """Planted dev and devsec at 10%: the path glues planted sentences onto beads
+    whose length ratio they happen to even out, so leaving them makes the length
+    fit worse; the centred cosine rising by FREE_GAIN without them lets
+    trim_runs cut them all the same."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.1) + planted.planted_docs("devsec", 0.1)
+
+    def left_alone() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["planted_one_sided"] * result["planted"])
+
+    with_gain = left_alone()
+    monkeypatch.setattr(api, "FREE_GAIN", None)
+    assert with_gain >= left_alone() + 3

@@ -104,6 +104,12 @@ RUN_MAX_LOG_ODDS = -2.0
 # better without it by more than this (a factor 1.5).  Planted devsec gains
 # from 0.3 to 0.5; 0.2 splits true beads of Text+Berg dev.
 WHOLE_RUN_MISFIT = 0.4
+# ... and a stretch facing a run whose leaving makes the bead's length ratio
+# fit worse when its centred cosine rises by at least this without it: the
+# path glues a stranger on where it evens out a bead's lengths.  Planted dev
+# and devsec at 10% and devshort gain from 0.10 to 0.13 (0.15: devsec-30
+# only); 0.08 and below cut split-off clauses from true beads of Text+Berg dev.
+FREE_GAIN = 0.1
 # unmatched.split_unrelated: a bead whose sentences are all below a log-odds gate
 # is split when its centred cosine is below UNRELATED_SHARE of the way from the
 # document's unrelated level to its translation level.  The gate is
@@ -258,7 +264,7 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
-                          whole_misfit=WHOLE_RUN_MISFIT)
+                          whole_misfit=WHOLE_RUN_MISFIT, free_gain=FREE_GAIN)
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
                                 max_log_odds=_unrelated_gate(odds), bare_max_log_odds=_bare_gate(odds))
     if moved:

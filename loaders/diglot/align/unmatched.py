@@ -19,7 +19,9 @@ about 0 and visibly pulls a window's cosine down.
   breaks and colons in Text+Berg) looks as unrelated as a glued stranger, but
   by length it belongs to its bead and the stranger does not.  The centred
   pass may also cut a stretch with no one-sided neighbour, a short run glued
-  on whole, when the bead's length ratio fits much better without it.
+  on whole, when the bead's length ratio fits much better without it; and a
+  stretch facing a run whose leaving makes the length ratio worse, when the
+  cosine rises clearly without it (a stranger that evens out the lengths).
 - `split_unrelated`: a bead whose sentences all have low odds of a
   counterpart and whose two sides are hardly alike once centred (judged
   against this document pair's own centred levels of a translation and of a
@@ -72,12 +74,14 @@ def _length_misfit(lengths, src, tgt) -> float:
     return abs(float(log_length_ratio(lx[src].sum(), ly[tgt].sum(), ratio)))
 
 
-def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None):
+def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None, free_gain=None):
     """(cosine, side, cut, rest) of the best edge stretch to give up, or None.
 
     Stretches facing a one-sided run (or an end) first; failing those, given
     `whole_misfit` and `lengths`, any edge stretch whose leaving brings the
-    bead's length misfit down by more than `whole_misfit`.
+    bead's length misfit down by more than `whole_misfit`.  A stretch facing a
+    run whose leaving makes the length misfit worse may still go, given
+    `free_gain`, when the cosine rises by at least that much without it.
     """
     base, best = None, None
     for anywhere in (False, True) if whole_misfit is not None and lengths is not None else (False,):
@@ -91,13 +95,18 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
                     if odds[s][cut[-1] if front else cut[0]] >= max_log_odds:
                         break
                     trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
+                    need = 0.0  # what the bead's cosine must gain without the stretch
                     if lengths is not None:
                         after, before = _length_misfit(lengths, *trial), _length_misfit(lengths, *sides)
-                        if after > before or anywhere and after >= before - whole_misfit:
+                        if anywhere and after >= before - whole_misfit:
                             continue
+                        if after > before:
+                            if free_gain is None:
+                                continue
+                            need = free_gain
                     base = centred_cos(x, y, means, *sides) if base is None else base
                     c = centred_cos(x, y, means, *trial)
-                    if c >= base and (best is None or c > best[0]):
+                    if c >= base + need and (best is None or c > best[0]):
                         best = (c, s, cut, rest)
         if best is not None:
             return best
@@ -106,7 +115,7 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
 
 def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float,
               lengths: tuple[np.ndarray, np.ndarray, float] | None = None,
-              whole_misfit: float | None = None) -> list[Bead]:
+              whole_misfit: float | None = None, free_gain: float | None = None) -> list[Bead]:
     """Give the edge stretches of beads next to one-sided runs (or the documents' ends) to those runs.
 
     means: side_means(x, y) to judge on centred vectors, None for raw ones.  A
@@ -118,6 +127,11 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     stretch may give up one on an edge with no one-sided neighbour when that
     makes its log length ratio fit better by more than `whole_misfit`: a short
     run glued on whole leaves no one-sided sentence next to the bead to mark it.
+    Given `free_gain` as well, a stretch facing a run may go though the length
+    ratio gets worse when the cosine rises by at least `free_gain` without it:
+    a stranger the path glued on because it evened out a bead's lengths, not
+    a clause of the bead, which centred looks only about as unrelated as the
+    rest of the bead is related.
     """
     lone = _lone_marks(beads, len(odds_x), len(odds_y))
     odds = (odds_x, odds_y)
@@ -129,7 +143,7 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
             continue
         sides = [list(b.src), list(b.tgt)]
         while len(sides[0]) + len(sides[1]) > 2:
-            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit)
+            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit, free_gain)
             if best is None:
                 break
             _, s, cut, sides[s] = best
