@@ -575,3 +575,50 @@ def test_a_stranger_that_evens_out_a_beads_lengths_is_still_trimmed(monkeypatch)
     with_gain = left_alone()
     monkeypatch.setattr(api, "FREE_GAIN", None)
     assert with_gain >= left_alone() + 3
+
+
+def test_a_split_off_piece_left_out_rejoins_its_bead():
+    """rejoin_fragments: a one-sided target sentence next to a 1-1 bead that holds the
+    rest of the source's translation joins it (the length ratio fits and the cosine
+    rises); a stranger of the same length next to it does not (the cosine drops)."""
+    from diglot.align.unmatched import rejoin_fragments
+
+    rng = np.random.default_rng(3)
+    a, b, c, d = _unit(rng.standard_normal((4, 32)))
+    x = np.stack([_unit(a + b), d]).astype(np.float32)
+    y = np.stack([a, b, c, d]).astype(np.float32)  # target 1 is the rest of source 0's translation, 2 a stranger
+    lengths = (np.array([100.0, 50.0]), np.array([50.0, 50.0, 50.0, 50.0]), 1.0)
+    zero = (np.zeros(32), np.zeros(32))
+    beads = [Bead((0,), (0,), 0.0), Bead((), (1,), 0.0), Bead((), (2,), 0.0), Bead((1,), (3,), 0.0)]
+    out = rejoin_fragments(beads, x, y, zero, lengths, max_size=4, min_fit_gain=0.2)
+    assert [(b.src, b.tgt) for b in out] == [((0,), (0, 1)), ((), (2,)), ((1,), (3,))]
+    y[1] = c  # now a stranger: the bead's cosine would drop
+    assert rejoin_fragments(beads, x, y, zero, lengths, max_size=4, min_fit_gain=0.2) == beads
+    # beads keep to max_size + 1 sentences in all
+    assert rejoin_fragments(beads, x, np.stack([a, b, c, d]).astype(np.float32), zero, lengths, max_size=1,
+                            min_fit_gain=0.2) == beads
+
+
+def test_pieces_the_second_dp_left_out_rejoin_their_beads(monkeypatch):
+    """Planted dev at 30% (also with moves), devsec at 10% and devshort at 30%: the
+    second DP leaves out clauses split off a bead's sentences for their low odds; rejoin_fragments gives them back, and more
+    gold beads come out exactly right."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = [*planted.planted_docs("dev", 0.3), *planted.planted_docs("dev", 0.3, planted.MOVES),
+            *planted.planted_docs("devsec", 0.1), *planted.planted_docs("devshort", 0.3)]
+
+    def exact() -> int:
+        return sum(len({(b.src, b.tgt) for b in align(d.src, d.tgt)} & {(tuple(s), tuple(t)) for s, t in d.gold})
+                   for d in docs)
+
+    with_rejoin = exact()
+    monkeypatch.setattr(api, "rejoin_fragments", lambda beads, *args, **kwargs: beads)
+    without = exact()
+    assert with_rejoin >= without + 4

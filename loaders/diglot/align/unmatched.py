@@ -27,6 +27,9 @@ about 0 and visibly pulls a window's cosine down.
   against this document pair's own centred levels of a translation and of a
   nearby unrelated sentence) is two one-sided runs facing each other (an
   insertion next to a deletion), not a translation: it becomes one-sided beads.
+- `rejoin_fragments`: the other way round, a one-sided stretch next to a bead
+  joins it when with it the bead's length ratio fits clearly better and its
+  cosines do not drop (a clause split off a sentence, left out for its low odds).
 
 Float64 and numpy's own reductions, not BLAS, as in prune.py: these decisions
 end up in the corpus, whose bytes must not depend on the machine.
@@ -266,3 +269,57 @@ def _side_max(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Largest value over each row's members (padded with -1)."""
     return np.where(members >= 0, values[np.maximum(members, 0)], -np.inf).max(1, initial=-np.inf)
 
+
+
+def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, np.ndarray, float], *,
+                     max_size: int, min_fit_gain: float) -> list[Bead]:
+    """Give back to an in-order two-sided bead the one-sided stretch next to it on one side
+    when that is a piece of its translation: with the stretch the bead's log length
+    ratio fits better by more than `min_fit_gain`, and neither its raw nor its
+    centred cosine drops.
+
+    The second DP leaves out cheaply what has low odds of a counterpart, and a
+    clause split off a sentence (the third target sentence of a 1-3 bead) has
+    low odds too: its own best cosine is weak.  A stranger that trim_runs cut
+    loose fails the test by construction (its bead's cosine rose without it),
+    and one the DP left out rarely evens out a neighbour's lengths and raises
+    its cosine at once.  Beads keep to `max_size` a side and `max_size` + 1 in
+    all; of the stretches that qualify, the one leaving the best length fit.
+    """
+    lone = ({b.src[0]: k for k, b in enumerate(beads) if not b.tgt},
+            {b.tgt[0]: k for k, b in enumerate(beads) if not b.src})
+    taken: set[int] = set()
+    grown: dict[int, Bead] = {}
+    for k, b in enumerate(beads):
+        if not (b.src and b.tgt and b.monotonic):
+            continue
+        sides = (list(b.src), list(b.tgt))
+        misfit = _length_misfit(lengths, *sides)
+        best = None
+        for s in (0, 1):
+            side, other = sides[s], sides[1 - s]
+            for front in (True, False):
+                stretch: list[int] = []
+                i = side[0] - 1 if front else side[-1] + 1
+                while i in lone[s] and lone[s][i] not in taken and len(side) + len(stretch) < max_size \
+                        and len(side) + len(stretch) + len(other) <= max_size:
+                    stretch = [i, *stretch] if front else [*stretch, i]
+                    grown_side = stretch + side if front else side + stretch
+                    trial = (grown_side, other) if s == 0 else (other, grown_side)
+                    fit = _length_misfit(lengths, *trial)
+                    if misfit - fit > min_fit_gain and (best is None or fit < best[0]) \
+                            and _raw_cos(x, y, *trial) >= _raw_cos(x, y, *sides) \
+                            and centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
+                        best = (fit, s, list(stretch), trial)
+                    i = i - 1 if front else i + 1
+        if best is not None:
+            _, s, stretch, trial = best
+            taken.update(lone[s][i] for i in stretch)
+            grown[k] = Bead(tuple(trial[0]), tuple(trial[1]), b.score, b.monotonic)
+    if not grown:
+        return beads
+    return in_order([grown.get(k, b) for k, b in enumerate(beads) if k not in taken])
+
+
+def _raw_cos(x, y, src, tgt) -> float:
+    return centred_cos(x, y, None, src, tgt)
