@@ -293,6 +293,10 @@ def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, 
     for k, b in enumerate(beads):
         if not (b.src and b.tgt and b.monotonic):
             continue
+        near = [(s, i) for s, i in ((0, b.src[0] - 1), (0, b.src[-1] + 1), (1, b.tgt[0] - 1), (1, b.tgt[-1] + 1))
+                if i in lone[s] and lone[s][i] not in taken]
+        if not near:  # most beads: no one-sided neighbour, nothing to measure
+            continue
         sides = (list(b.src), list(b.tgt))
         misfit = _length_misfit(lengths, *sides)
         best = None
