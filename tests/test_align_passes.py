@@ -509,3 +509,118 @@ def test_trim_runs_cuts_a_lengthy_edge_without_one_sided_neighbour():
 
 def _unit_rows(a: np.ndarray) -> np.ndarray:
     return (a / np.linalg.norm(a, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_pair_without_centred_levels_splits_beads_on_the_odds_alone():
+    """Fewer than unmatched.MIN_PAIRS confident 1-1 beads: no centred levels, so no
+    cosine to judge a bead by.  Given bare_max_log_odds, a bead whose sentences are
+    all below it is split all the same; one sentence at or above it keeps its bead."""
+    from diglot.align.unmatched import centred_levels, side_means, split_unrelated
+
+    rng = np.random.default_rng(5)
+    x, y = _unit(rng.standard_normal((5, 16))), _unit(rng.standard_normal((4, 16)))
+    beads = [Bead((0,), (0,), 0.0), Bead((1, 2), (1,), 0.0), Bead((3, 4), (2, 3), 0.0)]
+    odds_x, odds_y = np.array([-3.0, -4.0, -2.5, -3.0, -1.0]), np.array([-3.0, -5.0, -3.0, -3.0])
+    means = side_means(x, y)
+    assert centred_levels(beads, x, y, means, odds_x, odds_y) is None
+    kw = dict(share=0.2, max_log_odds=0.0)
+    assert split_unrelated(beads, x, y, means, odds_x, odds_y, **kw) == beads
+    out = split_unrelated(beads, x, y, means, odds_x, odds_y, bare_max_log_odds=-2.0, **kw)
+    assert [(b.src, b.tgt) for b in out if b.src and b.tgt] == [((3, 4), (2, 3))]
+    assert sorted(i for b in out if not b.tgt for i in b.src) == [0, 1, 2]
+    assert sorted(j for b in out if not b.src for j in b.tgt) == [0, 1]
+
+
+def test_short_pairs_without_centred_levels_split_beads_of_strangers(monkeypatch):
+    """Planted devshort at 30% (news-item-sized sections planted into each other): in
+    pairs too short for centred levels the DP pairs planted sentences with each other
+    or glues them onto one true sentence; split_unrelated's odds-only gate there
+    leaves them one-sided."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("devshort", 0.3)
+
+    def left_alone() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["planted_one_sided"] * result["planted"])
+
+    with_gate = left_alone()
+    monkeypatch.setattr(api, "_bare_gate", lambda odds: None)
+    assert with_gate >= left_alone() + 4
+
+
+def test_a_stranger_that_evens_out_a_beads_lengths_is_still_trimmed(monkeypatch):
+    """Planted dev and devsec at 10%: the path glues planted sentences onto beads
+    whose length ratio they happen to even out, so leaving them makes the length
+    fit worse; the centred cosine rising by FREE_GAIN without them lets
+    trim_runs cut them all the same."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = planted.planted_docs("dev", 0.1) + planted.planted_docs("devsec", 0.1)
+
+    def left_alone() -> int:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return round(result["planted_one_sided"] * result["planted"])
+
+    with_gain = left_alone()
+    monkeypatch.setattr(api, "FREE_GAIN", None)
+    assert with_gain >= left_alone() + 3
+
+
+def test_a_split_off_piece_left_out_rejoins_its_bead():
+    """rejoin_fragments: a one-sided target sentence next to a 1-1 bead that holds the
+    rest of the source's translation joins it (the length ratio fits and the cosine
+    rises); a stranger of the same length next to it does not (the cosine drops)."""
+    from diglot.align.unmatched import rejoin_fragments
+
+    rng = np.random.default_rng(3)
+    a, b, c, d = _unit(rng.standard_normal((4, 32)))
+    x = np.stack([_unit(a + b), d]).astype(np.float32)
+    y = np.stack([a, b, c, d]).astype(np.float32)  # target 1 is the rest of source 0's translation, 2 a stranger
+    lengths = (np.array([100.0, 50.0]), np.array([50.0, 50.0, 50.0, 50.0]), 1.0)
+    zero = (np.zeros(32), np.zeros(32))
+    beads = [Bead((0,), (0,), 0.0), Bead((), (1,), 0.0), Bead((), (2,), 0.0), Bead((1,), (3,), 0.0)]
+    out = rejoin_fragments(beads, x, y, zero, lengths, max_size=4, min_fit_gain=0.2)
+    assert [(b.src, b.tgt) for b in out] == [((0,), (0, 1)), ((), (2,)), ((1,), (3,))]
+    y[1] = c  # now a stranger: the bead's cosine would drop
+    assert rejoin_fragments(beads, x, y, zero, lengths, max_size=4, min_fit_gain=0.2) == beads
+    # beads keep to max_size + 1 sentences in all
+    assert rejoin_fragments(beads, x, np.stack([a, b, c, d]).astype(np.float32), zero, lengths, max_size=1,
+                            min_fit_gain=0.2) == beads
+
+
+def test_pieces_the_second_dp_left_out_rejoin_their_beads(monkeypatch):
+    """Planted dev at 30% (also with moves), devsec at 10% and devshort at 30%: the
+    second DP leaves out clauses split off a bead's sentences for their low odds; rejoin_fragments gives them back, and more
+    gold beads come out exactly right."""
+    import sys
+    from pathlib import Path
+
+    import diglot.align as api
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import planted
+
+    docs = [*planted.planted_docs("dev", 0.3), *planted.planted_docs("dev", 0.3, planted.MOVES),
+            *planted.planted_docs("devsec", 0.1), *planted.planted_docs("devshort", 0.3)]
+
+    def exact() -> int:
+        return sum(len({(b.src, b.tgt) for b in align(d.src, d.tgt)} & {(tuple(s), tuple(t)) for s, t in d.gold})
+                   for d in docs)
+
+    with_rejoin = exact()
+    monkeypatch.setattr(api, "rejoin_fragments", lambda beads, *args, **kwargs: beads)
+    without = exact()
+    assert with_rejoin >= without + 4

@@ -23,7 +23,8 @@ How it works, in order:
    vectors;
 5. take out of each bead what does not belong there (`prune.py`), give the
    edges of beads back to the runs without counterpart they were glued onto,
-   and split beads of two such runs facing each other (`unmatched.py`);
+   split beads of two such runs facing each other, and give a bead back a
+   clause split off its sentences that the second pass left out (`unmatched.py`);
 6. split 2-2 beads whose two pairs cross (neighbours that swapped places,
    `moved.py`); join two neighbouring beads that are one translation unit cut
    in the wrong place: their length ratios err in opposite directions and one's
@@ -56,7 +57,7 @@ from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_scores, detach_weak, in_order
 from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
-from diglot.align.unmatched import centred_levels, side_means, split_unrelated, trim_runs
+from diglot.align.unmatched import centred_levels, rejoin_fragments, side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
 
@@ -79,7 +80,9 @@ ODDS_BIAS = 5.0
 # without counterpart pays less to leave it out.  Short documents planted into
 # each other (align_tune's planted-devsec) need it most; slopes 1.5-2.5 all
 # gain there and on planted dev at 30% and leave dev as it was, 3 costs strict
-# F1 on planted dev at 30%.
+# F1 on planted dev at 30%.  From 2.2 on it also costs unplanted devshort
+# (whose short pairs' shares come out below SHARE_REF) strict F1, even with
+# rejoin_fragments giving back the clauses the DP then leaves out.
 SHARE_REF = 0.8
 SHARE_SLOPE = 2.0
 # ... and never below MIN_ODDS_BIAS.  Below SHARE_MIN the share is no evidence:
@@ -106,6 +109,12 @@ RUN_MAX_LOG_ODDS = -2.0
 # better without it by more than this (a factor 1.5).  Planted devsec gains
 # from 0.3 to 0.5; 0.2 splits true beads of Text+Berg dev.
 WHOLE_RUN_MISFIT = 0.4
+# ... and a stretch facing a run whose leaving makes the bead's length ratio
+# fit worse when its centred cosine rises by at least this without it: the
+# path glues a stranger on where it evens out a bead's lengths.  Planted dev
+# and devsec at 10% and devshort gain from 0.10 to 0.13 (0.15: devsec-30
+# only); 0.08 and below cut split-off clauses from true beads of Text+Berg dev.
+FREE_GAIN = 0.1
 # unmatched.split_unrelated: a bead whose sentences are all below a log-odds gate
 # is split when its centred cosine is below UNRELATED_SHARE of the way from the
 # document's unrelated level to its translation level.  The gate is
@@ -117,9 +126,20 @@ WHOLE_RUN_MISFIT = 0.4
 # counterpart_odds searches, so their odds are only mildly low.  Chosen on dev,
 # planted dev and planted dev with moves: shares 0.175 to 0.22 split no true
 # bead there; 0.25 splits true beads of Text+Berg dev.
+# A pair too short for centred levels splits a bead on the odds alone, all its
+# sentences below RUN_MAX_LOG_ODDS (planted devshort at 30%: frees 6 planted
+# sentences and splits no gold bead; only pairs of a few dozen sentences lack
+# levels on dev and planted dev).
 UNRELATED_MAX_LOG_ODDS = 0.0
 UNRELATED_SHARE = 0.2
 TRUSTED_SEPARATION = 2.0
+# unmatched.rejoin_fragments: a one-sided stretch next to a bead joins it when the
+# bead's log length ratio fits better by more than this with it (and its cosines
+# do not drop): a clause split off one of its sentences, which the second DP
+# left out for its low odds.  Planted dev, devsec and devshort (0, 10 and 30%)
+# and planted dev with moves gain strict F1 or keep it from 0.1 to 0.3, dev
+# unchanged; 0.1-0.15 gain most (planted dev at 30%).
+REJOIN_FIT_GAIN = 0.15
 # moved.find_moved: a pair of leftovers is a moved translation when its centred
 # cosine is at least this share of the way from the document's unrelated level
 # to its translation level (chosen on dev, planted dev and planted dev with
@@ -272,9 +292,10 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
-                          whole_misfit=WHOLE_RUN_MISFIT)
+                          whole_misfit=WHOLE_RUN_MISFIT, free_gain=FREE_GAIN)
         beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
-                                max_log_odds=_unrelated_gate(odds))
+                                max_log_odds=_unrelated_gate(odds), bare_max_log_odds=_bare_gate(odds))
+        beads = rejoin_fragments(beads, x, y, means, lens, max_size=max_size, min_fit_gain=REJOIN_FIT_GAIN)
     if moved:
         beads = split_swaps(beads, x, y)
     levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
@@ -318,6 +339,13 @@ def _trusted(odds) -> bool:
 def _unrelated_gate(odds) -> float:
     """split_unrelated's log-odds gate: looser where the odds separate matches from chance well."""
     return UNRELATED_MAX_LOG_ODDS if _trusted(odds) else RUN_MAX_LOG_ODDS
+
+
+def _bare_gate(odds) -> float | None:
+    """split_unrelated's gate for a pair without centred levels: RUN_MAX_LOG_ODDS where the
+    odds come from this pair's own match and background levels; None (no split) where
+    they do not (an "unrelated" verdict gives every sentence the lowest odds)."""
+    return RUN_MAX_LOG_ODDS if odds.verdict == "levels" else None
 
 
 def _weighted(vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:

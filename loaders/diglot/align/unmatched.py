@@ -19,12 +19,17 @@ about 0 and visibly pulls a window's cosine down.
   breaks and colons in Text+Berg) looks as unrelated as a glued stranger, but
   by length it belongs to its bead and the stranger does not.  The centred
   pass may also cut a stretch with no one-sided neighbour, a short run glued
-  on whole, when the bead's length ratio fits much better without it.
+  on whole, when the bead's length ratio fits much better without it; and a
+  stretch facing a run whose leaving makes the length ratio worse, when the
+  cosine rises clearly without it (a stranger that evens out the lengths).
 - `split_unrelated`: a bead whose sentences all have low odds of a
   counterpart and whose two sides are hardly alike once centred (judged
   against this document pair's own centred levels of a translation and of a
   nearby unrelated sentence) is two one-sided runs facing each other (an
   insertion next to a deletion), not a translation: it becomes one-sided beads.
+- `rejoin_fragments`: the other way round, a one-sided stretch next to a bead
+  joins it when with it the bead's length ratio fits clearly better and its
+  cosines do not drop (a clause split off a sentence, left out for its low odds).
 
 Float64 and numpy's own reductions, not BLAS, as in prune.py: these decisions
 end up in the corpus, whose bytes must not depend on the machine.
@@ -72,12 +77,14 @@ def _length_misfit(lengths, src, tgt) -> float:
     return abs(float(log_length_ratio(lx[src].sum(), ly[tgt].sum(), ratio)))
 
 
-def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None):
+def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None, free_gain=None):
     """(cosine, side, cut, rest) of the best edge stretch to give up, or None.
 
     Stretches facing a one-sided run (or an end) first; failing those, given
     `whole_misfit` and `lengths`, any edge stretch whose leaving brings the
-    bead's length misfit down by more than `whole_misfit`.
+    bead's length misfit down by more than `whole_misfit`.  A stretch facing a
+    run whose leaving makes the length misfit worse may still go, given
+    `free_gain`, when the cosine rises by at least that much without it.
     """
     base, best = None, None
     for anywhere in (False, True) if whole_misfit is not None and lengths is not None else (False,):
@@ -91,13 +98,18 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
                     if odds[s][cut[-1] if front else cut[0]] >= max_log_odds:
                         break
                     trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
+                    need = 0.0  # what the bead's cosine must gain without the stretch
                     if lengths is not None:
                         after, before = _length_misfit(lengths, *trial), _length_misfit(lengths, *sides)
-                        if after > before or anywhere and after >= before - whole_misfit:
+                        if anywhere and after >= before - whole_misfit:
                             continue
+                        if after > before:
+                            if free_gain is None:
+                                continue
+                            need = free_gain
                     base = centred_cos(x, y, means, *sides) if base is None else base
                     c = centred_cos(x, y, means, *trial)
-                    if c >= base and (best is None or c > best[0]):
+                    if c >= base + need and (best is None or c > best[0]):
                         best = (c, s, cut, rest)
         if best is not None:
             return best
@@ -106,7 +118,7 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
 
 def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float,
               lengths: tuple[np.ndarray, np.ndarray, float] | None = None,
-              whole_misfit: float | None = None) -> list[Bead]:
+              whole_misfit: float | None = None, free_gain: float | None = None) -> list[Bead]:
     """Give the edge stretches of beads next to one-sided runs (or the documents' ends) to those runs.
 
     means: side_means(x, y) to judge on centred vectors, None for raw ones.  A
@@ -118,6 +130,11 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     stretch may give up one on an edge with no one-sided neighbour when that
     makes its log length ratio fit better by more than `whole_misfit`: a short
     run glued on whole leaves no one-sided sentence next to the bead to mark it.
+    Given `free_gain` as well, a stretch facing a run may go though the length
+    ratio gets worse when the cosine rises by at least `free_gain` without it:
+    a stranger the path glued on because it evened out a bead's lengths, not
+    a clause of the bead, which centred looks only about as unrelated as the
+    rest of the bead is related.
     """
     lone = _lone_marks(beads, len(odds_x), len(odds_y))
     odds = (odds_x, odds_y)
@@ -129,7 +146,7 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
             continue
         sides = [list(b.src), list(b.tgt)]
         while len(sides[0]) + len(sides[1]) > 2:
-            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit)
+            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit, free_gain)
             if best is None:
                 break
             _, s, cut, sides[s] = best
@@ -214,19 +231,27 @@ def centred_unit(vecs: np.ndarray, rows: np.ndarray, mean: np.ndarray) -> np.nda
 
 
 def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, share: float,
-                    max_log_odds: float) -> list[Bead]:
+                    max_log_odds: float, bare_max_log_odds: float | None = None) -> list[Bead]:
     """Split into one-sided beads every in-order two-sided bead whose sentences all have
     log-odds of a counterpart below `max_log_odds` and whose centred cosine is
     below background + share * (match - background) (`centred_levels`: this
     document pair's own levels, so the rule holds for any embedder).
+
+    A pair too short for centred levels (a news item whose beads are mostly not
+    1-1) has no cosine to judge by: given `bare_max_log_odds`, a bead is split
+    there on its odds alone, when all its sentences are below that (None:
+    such a pair is left as it is).
 
     Moved pairs (monotonic=False) are left alone: a sentence far from its
     place has low odds around the path by construction.
     """
     levels = centred_levels(beads, x, y, means, odds_x, odds_y)
     if levels is None:
-        return beads
-    max_cos = levels[1] + share * (levels[0] - levels[1])
+        if bare_max_log_odds is None:
+            return beads
+        max_log_odds, max_cos = min(max_log_odds, bare_max_log_odds), np.inf
+    else:
+        max_cos = levels[1] + share * (levels[0] - levels[1])
     rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and b.monotonic], dtype=np.int64)
     src, tgt = padded([beads[k].src for k in rows]), padded([beads[k].tgt for k in rows])
     top = np.maximum(_side_max(odds_x, src), _side_max(odds_y, tgt))
@@ -245,3 +270,61 @@ def _side_max(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Largest value over each row's members (padded with -1)."""
     return np.where(members >= 0, values[np.maximum(members, 0)], -np.inf).max(1, initial=-np.inf)
 
+
+
+def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, np.ndarray, float], *,
+                     max_size: int, min_fit_gain: float) -> list[Bead]:
+    """Give back to an in-order two-sided bead the one-sided stretch next to it on one side
+    when that is a piece of its translation: with the stretch the bead's log length
+    ratio fits better by more than `min_fit_gain`, and neither its raw nor its
+    centred cosine drops.
+
+    The second DP leaves out cheaply what has low odds of a counterpart, and a
+    clause split off a sentence (the third target sentence of a 1-3 bead) has
+    low odds too: its own best cosine is weak.  A stranger that trim_runs cut
+    loose fails the test by construction (its bead's cosine rose without it),
+    and one the DP left out rarely evens out a neighbour's lengths and raises
+    its cosine at once.  Beads keep to `max_size` a side and `max_size` + 1 in
+    all; of the stretches that qualify, the one leaving the best length fit.
+    """
+    lone = ({b.src[0]: k for k, b in enumerate(beads) if not b.tgt},
+            {b.tgt[0]: k for k, b in enumerate(beads) if not b.src})
+    taken: set[int] = set()
+    grown: dict[int, Bead] = {}
+    for k, b in enumerate(beads):
+        if not (b.src and b.tgt and b.monotonic):
+            continue
+        near = [(s, i) for s, i in ((0, b.src[0] - 1), (0, b.src[-1] + 1), (1, b.tgt[0] - 1), (1, b.tgt[-1] + 1))
+                if i in lone[s] and lone[s][i] not in taken]
+        if not near:  # most beads: no one-sided neighbour, nothing to measure
+            continue
+        sides = (list(b.src), list(b.tgt))
+        misfit = _length_misfit(lengths, *sides)
+        best = None
+        for s in (0, 1):
+            side, other = sides[s], sides[1 - s]
+            for front in (True, False):
+                stretch: list[int] = []
+                i = side[0] - 1 if front else side[-1] + 1
+                while i in lone[s] and lone[s][i] not in taken and len(side) + len(stretch) < max_size \
+                        and len(side) + len(stretch) + len(other) <= max_size:
+                    stretch = [i, *stretch] if front else [*stretch, i]
+                    grown_side = stretch + side if front else side + stretch
+                    trial = (grown_side, other) if s == 0 else (other, grown_side)
+                    fit = _length_misfit(lengths, *trial)
+                    if misfit - fit > min_fit_gain and (best is None or fit < best[0]) \
+                            and _raw_cos(x, y, *trial) >= _raw_cos(x, y, *sides) \
+                            and centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
+                        best = (fit, s, list(stretch), trial)
+                    i = i - 1 if front else i + 1
+        if best is not None:
+            _, s, stretch, trial = best
+            taken.update(lone[s][i] for i in stretch)
+            grown[k] = Bead(tuple(trial[0]), tuple(trial[1]), b.score, b.monotonic)
+    if not grown:
+        return beads
+    return in_order([grown.get(k, b) for k, b in enumerate(beads) if k not in taken])
+
+
+def _raw_cos(x, y, src, tgt) -> float:
+    return centred_cos(x, y, None, src, tgt)
