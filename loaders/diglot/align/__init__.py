@@ -49,7 +49,7 @@ from diglot.align.costs import Params, bead_types
 from diglot.align.counterpart import counterpart_odds, counterpart_share, deletion_scale, matched_length_ratio, smoothed
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.granularity import cut_unrelated_halves, join_complementary
-from diglot.align.lexical import anchor_masks, lengths, sentence_weights
+from diglot.align.lexical import anchor_masks, lengths_and_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_scores, detach_weak, in_order
@@ -193,8 +193,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     the passes over its beads, then each bead's score and confidence."""
     vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])
     x, y = np.ascontiguousarray(vecs[: len(src)]), np.ascontiguousarray(vecs[len(src) :])
-    ls, lt = lengths(src), lengths(tgt)
-    wx, wy = sentence_weights(src, FULL_SENTENCE_AT), sentence_weights(tgt, FULL_SENTENCE_AT)
+    (ls, wx), (lt, wy) = lengths_and_weights(src, FULL_SENTENCE_AT), lengths_and_weights(tgt, FULL_SENTENCE_AT)
     near = neighbourhood(x, y, NEAR_K)
     dp_beads, dp_margins, odds, ratio = _search(
         src, tgt, x, y, (ls, lt), (wx, wy), near, emb, max_size, params, refine, counterpart_pass, stats
