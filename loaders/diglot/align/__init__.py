@@ -250,15 +250,23 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     lines that are less than a full sentence (almost no letters)."""
     beads = detach_weak(beads, x, y, *near, debris_x=debris[0], debris_y=debris[1])
     means = side_means(x, y)
+    levels = None
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
                           whole_misfit=WHOLE_RUN_MISFIT)
-        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        # the levels stand after split_unrelated: its gates (at most 0) keep every
+        # confident 1-1 bead, whose sentences have positive log-odds
+        beads = split_unrelated(beads, x, y, means, levels, odds.src, odds.tgt, share=UNRELATED_SHARE,
                                 max_log_odds=_unrelated_gate(odds))
     if moved:
+        before = len(beads)
         beads = split_swaps(beads, x, y)
-    levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        if len(beads) > before:  # a split swap's in-order 1-1 bead may be a confident one
+            levels = None
+    if levels is None:
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
     if levels is not None:
         beads = join_complementary(beads, x, y, lens, max_size, (means, levels), min_share=JOIN_SHARE)
         beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)

@@ -212,17 +212,17 @@ def centred_unit(vecs: np.ndarray, rows: np.ndarray, mean: np.ndarray) -> np.nda
     return a
 
 
-def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, share: float,
-                    max_log_odds: float) -> list[Bead]:
+def split_unrelated(beads: list[Bead], x, y, means, levels: tuple[float, float] | None, odds_x: np.ndarray,
+                    odds_y: np.ndarray, *, share: float, max_log_odds: float) -> list[Bead]:
     """Split into one-sided beads every in-order two-sided bead whose sentences all have
     log-odds of a counterpart below `max_log_odds` and whose centred cosine is
-    below background + share * (match - background) (`centred_levels`: this
-    document pair's own levels, so the rule holds for any embedder).
+    below background + share * (match - background) (levels: `centred_levels`
+    of these beads, this document pair's own, so the rule holds for any
+    embedder; None: no split).
 
     Moved pairs (monotonic=False) are left alone: a sentence far from its
     place has low odds around the path by construction.
     """
-    levels = centred_levels(beads, x, y, means, odds_x, odds_y)
     if levels is None:
         return beads
     max_cos = levels[1] + share * (levels[0] - levels[1])
