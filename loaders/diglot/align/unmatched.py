@@ -36,7 +36,7 @@ import numpy as np
 
 from diglot.align.bead import Bead, padded
 from diglot.align.costs import log_length_ratio
-from diglot.align.prune import cosines, in_order
+from diglot.align.prune import CHUNK, cosines, in_order
 from diglot.align.threads import in_threads
 
 MIN_PAIRS = 5  # confident 1-1 beads below which centred_levels gives no levels
@@ -172,7 +172,7 @@ def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: n
     return float(np.median(match)), float(np.median(background))
 
 
-def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
     """centred_row_cos of each pair, and of each pair's source with the next pair's target,
     bit for bit, from one centred unit vector per sentence (a chunk of pairs, and the
     next one's target, at a time)."""
@@ -191,7 +191,7 @@ def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = 1024) -> tuple[
     return match, background
 
 
-def centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = 1024) -> np.ndarray:
+def centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
     """Centred cosine of x[rows_x[k]] and y[rows_y[k]] for every k, a chunk of float64 rows at a time
     (each row's arithmetic is the same whatever the chunk, so are the bits)."""
     out = np.empty(len(rows_x))
