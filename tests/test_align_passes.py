@@ -522,10 +522,11 @@ def test_a_pair_without_centred_levels_splits_beads_on_the_odds_alone():
     beads = [Bead((0,), (0,), 0.0), Bead((1, 2), (1,), 0.0), Bead((3, 4), (2, 3), 0.0)]
     odds_x, odds_y = np.array([-3.0, -4.0, -2.5, -3.0, -1.0]), np.array([-3.0, -5.0, -3.0, -3.0])
     means = side_means(x, y)
-    assert centred_levels(beads, x, y, means, odds_x, odds_y) is None
+    levels = centred_levels(beads, x, y, means, odds_x, odds_y)
+    assert levels is None
     kw = dict(share=0.2, max_log_odds=0.0)
-    assert split_unrelated(beads, x, y, means, odds_x, odds_y, **kw) == beads
-    out = split_unrelated(beads, x, y, means, odds_x, odds_y, bare_max_log_odds=-2.0, **kw)
+    assert split_unrelated(beads, x, y, means, levels, odds_x, odds_y, **kw) == beads
+    out = split_unrelated(beads, x, y, means, levels, odds_x, odds_y, bare_max_log_odds=-2.0, **kw)
     assert [(b.src, b.tgt) for b in out if b.src and b.tgt] == [((3, 4), (2, 3))]
     assert sorted(i for b in out if not b.tgt for i in b.src) == [0, 1, 2]
     assert sorted(j for b in out if not b.src for j in b.tgt) == [0, 1]

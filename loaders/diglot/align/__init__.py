@@ -52,7 +52,7 @@ from diglot.align.counterpart import (counterpart_odds, counterpart_share, delet
                                       searches_whole, smoothed)
 from diglot.align.embedders import Embedder, Precomputed, get_embedder
 from diglot.align.granularity import cut_unrelated_halves, join_complementary
-from diglot.align.lexical import anchor_masks, lengths, sentence_weights
+from diglot.align.lexical import anchor_masks, lengths_and_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_scores, detach_weak, in_order
@@ -231,8 +231,7 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     the passes over its beads, then each bead's score and confidence."""
     vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])
     x, y = np.ascontiguousarray(vecs[: len(src)]), np.ascontiguousarray(vecs[len(src) :])
-    ls, lt = lengths(src), lengths(tgt)
-    wx, wy = sentence_weights(src, FULL_SENTENCE_AT), sentence_weights(tgt, FULL_SENTENCE_AT)
+    (ls, wx), (lt, wy) = lengths_and_weights(src, FULL_SENTENCE_AT), lengths_and_weights(tgt, FULL_SENTENCE_AT)
     near = neighbourhood(x, y, NEAR_K)
     dp_beads, dp_margins, odds, ratio = _search(
         src, tgt, x, y, (ls, lt), (wx, wy), near, emb, max_size, params, refine, counterpart_pass, stats
@@ -289,16 +288,27 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     lines that are less than a full sentence (almost no letters)."""
     beads = detach_weak(beads, x, y, *near, debris_x=debris[0], debris_y=debris[1])
     means = side_means(x, y)
+    levels = None
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
                           whole_misfit=WHOLE_RUN_MISFIT, free_gain=FREE_GAIN)
-        beads = split_unrelated(beads, x, y, means, odds.src, odds.tgt, share=UNRELATED_SHARE,
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        # the levels stand after split_unrelated: its gates (at most 0) keep every
+        # confident 1-1 bead, whose sentences have positive log-odds
+        beads = split_unrelated(beads, x, y, means, levels, odds.src, odds.tgt, share=UNRELATED_SHARE,
                                 max_log_odds=_unrelated_gate(odds), bare_max_log_odds=_bare_gate(odds))
+        before = len(beads)
         beads = rejoin_fragments(beads, x, y, means, lens, max_size=max_size, min_fit_gain=REJOIN_FIT_GAIN)
+        if len(beads) < before:  # a 1-1 bead that took a fragment no longer counts among the levels' pairs
+            levels = None
     if moved:
+        before = len(beads)
         beads = split_swaps(beads, x, y)
-    levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        if len(beads) > before:  # a split swap's in-order 1-1 bead may be a confident one
+            levels = None
+    if levels is None:
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
     if levels is not None:
         beads = join_complementary(beads, x, y, lens, max_size, (means, levels), min_share=JOIN_SHARE)
         beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)

@@ -384,7 +384,7 @@ def pair_sums(vecs, signs, dim_out):
     (a sparse random projection: cosines survive, memory and time shrink)."""
     half = vecs.shape[0] // 2
     out = np.empty((half, dim_out), dtype=np.float32)
-    in_threads(_pair_sums_part, half, vecs, signs, out)
+    in_threads(_pair_sums_part, half, vecs, signs, out, cost=16)
     return out
 
 

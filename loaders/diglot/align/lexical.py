@@ -180,5 +180,10 @@ def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
     costs its weight times the deletion penalty, and the line enters a
     multi-sentence window's summed vector scaled by it.
     """
-    letters = _counted(sentences)[1]
-    return np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))
+    return lengths_and_weights(sentences, full_at)[1]
+
+
+def lengths_and_weights(sentences: Sequence[str], full_at: float) -> tuple[np.ndarray, np.ndarray]:
+    """lengths() and sentence_weights() from one pass over the text."""
+    chars, letters = _counted(sentences)
+    return chars, np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))

@@ -41,7 +41,7 @@ import numpy as np
 
 from diglot.align.bead import Bead, padded
 from diglot.align.costs import log_length_ratio
-from diglot.align.prune import cosines, in_order
+from diglot.align.prune import CHUNK, cosines, in_order
 from diglot.align.threads import in_threads
 
 MIN_PAIRS = 5  # confident 1-1 beads below which centred_levels gives no levels
@@ -190,7 +190,7 @@ def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: n
     return float(np.median(match)), float(np.median(background))
 
 
-def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
     """centred_row_cos of each pair, and of each pair's source with the next pair's target,
     bit for bit, from one centred unit vector per sentence (a chunk of pairs, and the
     next one's target, at a time)."""
@@ -209,7 +209,7 @@ def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = 1024) -> tuple[
     return match, background
 
 
-def centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = 1024) -> np.ndarray:
+def centred_row_cos(x, y, means, rows_x: np.ndarray, rows_y: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
     """Centred cosine of x[rows_x[k]] and y[rows_y[k]] for every k, a chunk of float64 rows at a time
     (each row's arithmetic is the same whatever the chunk, so are the bits)."""
     out = np.empty(len(rows_x))
@@ -230,12 +230,14 @@ def centred_unit(vecs: np.ndarray, rows: np.ndarray, mean: np.ndarray) -> np.nda
     return a
 
 
-def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, share: float,
-                    max_log_odds: float, bare_max_log_odds: float | None = None) -> list[Bead]:
+def split_unrelated(beads: list[Bead], x, y, means, levels: tuple[float, float] | None, odds_x: np.ndarray,
+                    odds_y: np.ndarray, *, share: float, max_log_odds: float,
+                    bare_max_log_odds: float | None = None) -> list[Bead]:
     """Split into one-sided beads every in-order two-sided bead whose sentences all have
     log-odds of a counterpart below `max_log_odds` and whose centred cosine is
-    below background + share * (match - background) (`centred_levels`: this
-    document pair's own levels, so the rule holds for any embedder).
+    below background + share * (match - background) (levels: `centred_levels`
+    of these beads, this document pair's own, so the rule holds for any
+    embedder; None: no split).
 
     A pair too short for centred levels (a news item whose beads are mostly not
     1-1) has no cosine to judge by: given `bare_max_log_odds`, a bead is split
@@ -245,7 +247,6 @@ def split_unrelated(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: 
     Moved pairs (monotonic=False) are left alone: a sentence far from its
     place has low odds around the path by construction.
     """
-    levels = centred_levels(beads, x, y, means, odds_x, odds_y)
     if levels is None:
         if bare_max_log_odds is None:
             return beads
