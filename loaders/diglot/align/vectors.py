@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from diglot.align.bead import Bead
-from diglot.align.costs import Params, bead_types
+from diglot.align.costs import MAX_SIZE, Params, bead_types
 from diglot.align.search import Level, coarse_to_fine, path_to_beads
 
 # align_vectors has no nearest-neighbour normaliser: distances are divided by
@@ -23,7 +23,7 @@ VECTOR_PARAMS = Params(delete=0.6, merge=0.05)
 def align_vectors(
     src_vecs: np.ndarray,
     tgt_vecs: np.ndarray,
-    max_size: int = 4,
+    max_size: int = MAX_SIZE,
     *,
     delete: float | None = None,
     src_lengths: Sequence[float] | None = None,

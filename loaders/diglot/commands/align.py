@@ -69,7 +69,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar=("TEXT", "EMB"),
         help="with --embedder precomputed: an overlaps text file and its .emb file (repeatable)",
     )
-    parser.add_argument("--max-size", type=int, default=4, help="most sentences a side in one bead (default 4)")
+    parser.add_argument("--max-size", type=int, default=None,
+                        help="most sentences a side in one bead (default: align()'s, diglot.align.costs.MAX_SIZE = 5)")
     parser.add_argument("--format", choices=FORMATS, default="vecalign", help="output format (default vecalign)")
     parser.add_argument("--segment", action="store_true", help="inputs are raw text: split them into sentences first")
     parser.add_argument("--sentences-out", nargs=2, metavar=("SRC_FILE", "TGT_FILE"),
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     from diglot.align.formats import write_beads
     from diglot.textio import open_output
 
-    if args.max_size < 1:
+    if args.max_size is not None and args.max_size < 1:
         raise DiglotError(f"--max-size must be at least 1, got {args.max_size}")
     if args.overlaps and args.embedder != "precomputed":
         raise DiglotError("--overlaps only makes sense with --embedder precomputed")
@@ -148,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
     for job in jobs:
         src = _sentences(job.src, args.src_lang, args.segment)
         tgt = _sentences(job.tgt, args.tgt_lang, args.segment)
-        beads = align(src, tgt, embedder=embedder, max_size=args.max_size, moved=not args.no_moved,
+        sizes = {} if args.max_size is None else {"max_size": args.max_size}
+        beads = align(src, tgt, embedder=embedder, **sizes, moved=not args.no_moved,
                       refine=args.refine)
         for path, sentences in zip(job.sentences_out or (), (src, tgt)):
             with open_output(path) as stream:
