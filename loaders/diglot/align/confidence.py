@@ -68,8 +68,8 @@ TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "margin", "one_to_one_margin", "o
                       "neighbour_size", "one_to_one_edge_leak")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "in_run")
 
-TWO_SIDED_COEF = (1.5612, 0.4144, 1.9502, -1.5775, 0.1779, -0.3659, 0.8844, 0.8479, -1.6392, -1.1394, -0.9926, -2.0500)
-ONE_SIDED_COEF = (-1.1132, -0.8815, -10.0042, 0.7897, 2.8959)
+TWO_SIDED_COEF = (1.9983, 0.6160, 1.8007, -1.4341, -0.1448, -0.6190, 0.9264, 0.8079, -1.7975, -1.1896, -1.1491, -2.0257)
+ONE_SIDED_COEF = (-1.1104, -0.9090, -10.2516, 0.8169, 2.6885)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
