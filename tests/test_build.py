@@ -103,8 +103,6 @@ def test_alignments_and_translation_carry_the_aligners_confidence(built):
 
 
 def test_a_title_pairs_only_with_a_title(built):
-    from types import SimpleNamespace
-
     sents = pl.read_parquet(built / "sentences" / "train.parquet")
     (title,) = sents.filter(pl.col("is_title"))["sent_id"].to_list()
     assert title == "bn-002:0000"  # the Italian rendition has no title line
@@ -113,10 +111,17 @@ def test_a_title_pairs_only_with_a_title(built):
     assert holding["src_ids"].to_list() == [[]] and holding["tgt_ids"].to_list() == [[title]]
     assert holding["confidence"].to_list() == [1.0]
     # two titles are left to the aligner, as is a document pair without any
-    doc = lambda first_is_title: SimpleNamespace(sentences=(SimpleNamespace(is_title=first_is_title),))  # noqa: E731
-    assert pipeline._lone_title(doc(True), doc(False)) == 1
-    assert pipeline._lone_title(doc(True), doc(True)) == pipeline._lone_title(doc(False), doc(False)) == 0
-    assert pipeline._lone_title(doc(False), doc(True)) == 0
+    from diglot.align import Bead
+
+    def seen(titles):
+        got = []
+        pipeline.with_titles_set_aside(lambda s, t: got.append((s, t)) or [Bead((0,), (0,), 1.0)], ["a", "b"], ["c", "d"], titles)
+        return got[0]
+
+    assert seen((True, False)) == (["b"], ["c", "d"]) and seen((False, True)) == (["a", "b"], ["d"])
+    assert seen((True, True)) == seen((False, False)) == (["a", "b"], ["c", "d"])
+    beads = pipeline.with_titles_set_aside(lambda s, t: [Bead((0,), (0,), 0.9, confidence=0.8)], ["a", "b"], ["c", "d"], (False, True))
+    assert [(b.src, b.tgt, b.confidence) for b in beads] == [((), (0,), 1.0), ((0,), (1,), 0.8)]
 
 
 def test_build_is_deterministic(fast_seeds, tmp_path):

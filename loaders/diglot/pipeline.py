@@ -151,34 +151,37 @@ def sentence_texts(docs) -> list[str]:
 
 
 def align_pair(job: tuple[DocumentRecord, DocumentRecord, str | Embedder]) -> list[BeadRecord]:
-    """One pair; the embedder is a spec (vectors from this machine's store) or vectors handed over.
-
-    A title pairs only with a title: where one document has a title line and
-    the other has none, the title is set aside before the search and comes back
-    one-sided (certain, as align() treats blank lines), instead of being glued
-    onto the other's opening sentence, which restates it.
-    """
+    """One pair; the embedder is a spec (vectors from this machine's store) or vectors handed over."""
     from diglot.align import align
 
     src, tgt, embedder = job
-    skip_s, skip_t = _lone_title(src, tgt), _lone_title(tgt, src)
-    beads = align([s.text for s in src.sentences[skip_s:]], [s.text for s in tgt.sentences[skip_t:]], embedder=embedder)
+    beads = with_titles_set_aside(
+        lambda s, t: align(s, t, embedder=embedder), [s.text for s in src.sentences], [s.text for s in tgt.sentences],
+        (_has_title(src), _has_title(tgt)),
+    )  # fmt: skip
     pair = f"{src.lang}-{tgt.lang}"
-    lone = [BeadRecord(pair, src.doc_id, tgt.doc_id, (0,), (), 0.0, 1.0, True)] * skip_s
-    lone += [BeadRecord(pair, src.doc_id, tgt.doc_id, (), (0,), 0.0, 1.0, True)] * skip_t
-    return lone + [
-        BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(i + skip_s for i in b.src), tuple(j + skip_t for j in b.tgt),
-                   float(b.score), float(b.confidence), bool(b.monotonic))
-        for b in beads
-    ]  # fmt: skip
+    return [BeadRecord(pair, src.doc_id, tgt.doc_id, tuple(b.src), tuple(b.tgt), float(b.score), float(b.confidence), bool(b.monotonic)) for b in beads]
 
 
-def _lone_title(doc: DocumentRecord, other: DocumentRecord) -> int:
-    """1 if `doc` opens with a title line and `other` has no title, else 0."""
-    def has_title(d: DocumentRecord) -> bool:
-        return bool(d.sentences) and d.sentences[0].is_title
+def with_titles_set_aside(align_lines: Callable, src: list[str], tgt: list[str], titles: tuple[bool, bool]) -> list:
+    """`align_lines(src, tgt)`'s beads, where a title pairs only with a title.
 
-    return int(has_title(doc) and not has_title(other))
+    titles: whether each side opens with a title line.  Where one side has a
+    title and the other none, the title is kept out of the search and comes
+    back one-sided (certain, as align() treats blank lines), instead of being
+    glued onto the other's opening sentence, which restates it.
+    """
+    from diglot.align import Bead
+
+    skip_s, skip_t = int(titles[0] and not titles[1]), int(titles[1] and not titles[0])
+    beads = align_lines(src[skip_s:], tgt[skip_t:])
+    lone = [Bead((0,), (), 0.0, confidence=1.0)] * skip_s + [Bead((), (0,), 0.0, confidence=1.0)] * skip_t
+    return lone + [dataclasses.replace(b, src=tuple(i + skip_s for i in b.src), tgt=tuple(j + skip_t for j in b.tgt))
+                   for b in beads]  # fmt: skip
+
+
+def _has_title(doc: DocumentRecord) -> bool:
+    return bool(doc.sentences) and doc.sentences[0].is_title
 
 
 def align_jobs(pairs, embedder: str, *, vectors_travel: bool) -> list[tuple]:
