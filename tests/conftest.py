@@ -7,8 +7,10 @@ import hashlib
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
@@ -56,6 +58,31 @@ def textberg_dev() -> GoldDocument:
         pytest.fail(f"Text+Berg gold set not found at {TEXTBERG} (the repository carries it under benchmarks/data/; or set DIGLOT_TEXTBERG)")
     lines = lambda ext: (TEXTBERG / f"dev.{ext}").read_text(encoding="utf-8").splitlines()
     return GoldDocument(lines("de"), lines("fr"), read_alignments(TEXTBERG / "dev.defr"))
+
+
+class PlantedCounts(NamedTuple):
+    left_alone: int  # planted sentences align() left one-sided
+    moved_found: int  # moved gold pairs it found exactly
+
+
+def planted_counter(*sets: tuple) -> Callable[[], PlantedCounts]:
+    """A call counting what align(), as the module stands when called (tests patch it),
+    gets right on benchmarks/planted.py's documents: one (split, rate) per set, or
+    (split, rate, "moved") for the set with planted.MOVES of its sentences moved."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from benchmarks import planted
+
+    from diglot.align import align
+
+    docs = [d for split, rate, *moved in sets for d in planted.planted_docs(split, rate, planted.MOVES if moved else 0.0)]
+
+    def count() -> PlantedCounts:
+        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
+        return PlantedCounts(round(result["planted_one_sided"] * result["planted"]) if result["planted"] else 0,
+                             round(result["moved_found"] * result["moved"]) if "moved" in result else 0)  # fmt: skip
+
+    return count
 
 
 def copy_seeds(parent: Path) -> Path:

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.align.lexical import _classes, anchor_masks, lengths, sentence_weights
+from diglot.align.lexical import _classes, anchor_masks, lengths_and_weights
 
 _WORD = re.compile(r"\w+")
 
@@ -58,6 +58,7 @@ _SPACES = " \t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2028\u3000"
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=_ALPHABET + _SPACES, max_size=30), max_size=30))
 def test_lengths_and_weights_match_their_definitions(sentences):
-    assert lengths(sentences).tolist() == [float(len(" ".join(s.split()))) for s in sentences]
+    lengths, weights = lengths_and_weights(sentences, 3.0)
+    assert lengths.tolist() == [float(len(" ".join(s.split()))) for s in sentences]
     letters = np.array([sum(map(str.isalpha, s)) for s in sentences], dtype=float)
-    assert np.array_equal(sentence_weights(sentences, 3.0), np.minimum(1.0, (letters + 1.0) / 3.0))
+    assert np.array_equal(weights, np.minimum(1.0, (letters + 1.0) / 3.0))

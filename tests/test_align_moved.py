@@ -1,6 +1,7 @@
 """moved.py: find_moved pairs exactly what the whole distance matrix says; free_moved_edges frees moved sentences in short documents."""
 
 import numpy as np
+from conftest import planted_counter
 
 from diglot.align.bead import Bead
 from diglot.align.distance import relative_distance
@@ -53,25 +54,14 @@ def test_a_moved_sentence_with_high_odds_is_freed_where_the_odds_search_the_whol
     moved sentence glued onto a bead has high odds (its counterpart is there, only
     elsewhere).  free_moved_edges then frees it when its lone match is closer to it
     than its bead's other side is, and find_moved pairs it."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
-    from diglot.align import align
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
+    count = planted_counter(("devshort", 0.0, "moved"))
 
-    docs = planted.planted_docs("devshort", 0.0, planted.MOVES)
-
-    def found() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["moved_found"] * result["moved"])
-
-    blind = found()
+    blind = count().moved_found
     free = api.free_moved_edges
     monkeypatch.setattr(api, "free_moved_edges", lambda *args, **kwargs: free(*args, **{**kwargs, "odds_blind": False}))
-    assert blind >= found() + 4
+    assert blind >= count().moved_found + 4
 
 
 def test_searches_whole_is_counterpart_odds_rule():
@@ -85,48 +75,26 @@ def test_a_short_pair_judges_moves_on_levels_from_fewer_pairs(monkeypatch):
     """Planted devshort at 30% with 5% of the sentences moved: many short pairs have
     fewer confident 1-1 beads than centred_levels asks for; their moves are judged
     on levels from SHORT_MOVED_PAIRS, not on the raw fallback distance."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
-    from diglot.align import align
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
+    count = planted_counter(("devshort", 0.3, "moved"))
 
-    docs = planted.planted_docs("devshort", 0.3, planted.MOVES)
-
-    def found() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["moved_found"] * result["moved"])
-
-    few = found()
+    few = count().moved_found
     monkeypatch.setattr(api, "SHORT_MOVED_PAIRS", 10**9)
-    assert few >= found() + 4
+    assert few >= count().moved_found + 4
 
 
 def test_a_moved_pair_whose_lengths_fit_passes_on_a_lower_share(monkeypatch):
     """Planted devsec with 5% of the sentences moved: a loose moved translation
     below MOVED_SHARE is paired from MOVED_FIT_SHARE on when its length ratio
     fits what translates (MOVED_MAX_MISFIT)."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
-    from diglot.align import align
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
+    count = planted_counter(("devsec", 0.0, "moved"))
 
-    docs = planted.planted_docs("devsec", 0.0, planted.MOVES)
-
-    def found() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["moved_found"] * result["moved"])
-
-    fitting = found()
+    fitting = count().moved_found
     monkeypatch.setattr(api, "MOVED_FIT_SHARE", np.inf)
-    assert fitting >= found() + 5
+    assert fitting >= count().moved_found + 5
 
 
 def test_find_moved_pairs_below_min_share_only_where_lengths_fit():

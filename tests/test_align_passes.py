@@ -4,6 +4,7 @@ call them directly, so these are what fails when align() stops calling one)."""
 from __future__ import annotations
 
 import numpy as np
+from conftest import planted_counter
 
 from diglot.align import DEFAULT_PARAMS, align
 from diglot.align.bead import Bead
@@ -118,19 +119,8 @@ def test_beads_of_six_sentences_pay_the_large_prior():
 
 def _planted_left_one_sided(rate: float):
     """A function counting the planted sentences align() leaves one-sided on planted dev at `rate`."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
-
-    docs = planted.planted_docs("dev", rate)
-
-    def left_alone() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["planted_one_sided"] * result["planted"])
-
-    return left_alone
+    count = planted_counter(("dev", rate))
+    return lambda: count().left_alone
 
 
 def test_a_run_without_counterpart_takes_back_its_glued_edge(monkeypatch):
@@ -217,23 +207,13 @@ def test_facing_passages_on_the_documents_topic_are_split(monkeypatch):
     test_align_io.test_lexical_on_a_slice_of_dev.)  Since the deletion costs
     follow each pair's counterpart_share the second DP leaves most such
     passages one-sided itself: the gate now keeps a couple more."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
+    count = planted_counter(("dev", 0.3, "moved"), ("devsec", 0.3))
 
-    docs = planted.planted_docs("dev", 0.3, planted.MOVES) + planted.planted_docs("devsec", 0.3)
-
-    def left_alone() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["planted_one_sided"] * result["planted"])
-
-    loose = left_alone()
+    loose = count().left_alone
     monkeypatch.setattr(api, "UNRELATED_MAX_LOG_ODDS", api.RUN_MAX_LOG_ODDS)
-    assert loose >= left_alone() + 2
+    assert loose >= count().left_alone + 2
 
 
 def test_glued_stretches_are_judged_on_centred_vectors(monkeypatch):
@@ -330,41 +310,19 @@ def test_moved_pairs_are_judged_against_the_documents_centred_levels(monkeypatch
     judged by their centred cosine against this document pair's own levels,
     find_moved pairs more of the moved translations and fewer of the passages
     one version alone has than with a fixed bound on the relative distance."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
-
-    docs = planted.planted_docs("dev", 0.3, planted.MOVES)
-
-    def found_and_alone():
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["moved_found"] * result["moved"]), round(result["planted_one_sided"] * result["planted"])
-
-    found, alone = found_and_alone()
-    monkeypatch.setattr(api, "centred_levels", lambda *args: None)
-    found_fixed, alone_fixed = found_and_alone()
-    assert found >= found_fixed + 2 and alone >= alone_fixed + 1
+    count = planted_counter(("dev", 0.3, "moved"))
+    centred = count()
+    monkeypatch.setattr(api, "centred_levels", lambda *args, **kwargs: None)
+    fixed = count()
+    assert centred.moved_found >= fixed.moved_found + 2 and centred.left_alone >= fixed.left_alone + 1
 
 
 def _moved_pairs_found_on_planted_dev():
     """A call counting the moved gold pairs align() finds exactly on planted dev with 5% moved."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
-
-    docs = planted.planted_docs("dev", 0.0, planted.MOVES)
-
-    def found() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["moved_found"] * result["moved"])
-
-    return found
+    count = planted_counter(("dev", 0.0, "moved"))
+    return lambda: count().moved_found
 
 
 def test_a_moved_passage_is_recovered_as_a_whole(monkeypatch):
@@ -470,23 +428,13 @@ def test_a_short_run_glued_on_whole_is_taken_out_by_length(monkeypatch):
     bead whole has no one-sided neighbour for trim_runs to start from; the
     centred trim_runs still gives it up when the bead's length ratio fits much
     better without it."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
+    count = planted_counter(("devsec", 0.3))
 
-    docs = planted.planted_docs("devsec", 0.3)
-
-    def left_alone() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["planted_one_sided"] * result["planted"])
-
-    whole = left_alone()
+    whole = count().left_alone
     monkeypatch.setattr(api, "WHOLE_RUN_MISFIT", None)
-    assert whole >= left_alone() + 4
+    assert whole >= count().left_alone + 4
 
 
 def test_trim_runs_cuts_a_lengthy_edge_without_one_sided_neighbour():
@@ -537,23 +485,13 @@ def test_short_pairs_without_centred_levels_split_beads_of_strangers(monkeypatch
     pairs too short for centred levels the DP pairs planted sentences with each other
     or glues them onto one true sentence; split_unrelated's odds-only gate there
     leaves them one-sided."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
+    count = planted_counter(("devshort", 0.3))
 
-    docs = planted.planted_docs("devshort", 0.3)
-
-    def left_alone() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["planted_one_sided"] * result["planted"])
-
-    with_gate = left_alone()
+    with_gate = count().left_alone
     monkeypatch.setattr(api, "_bare_gate", lambda odds: None)
-    assert with_gate >= left_alone() + 4
+    assert with_gate >= count().left_alone + 4
 
 
 def test_a_stranger_that_evens_out_a_beads_lengths_is_still_trimmed(monkeypatch):
@@ -561,23 +499,13 @@ def test_a_stranger_that_evens_out_a_beads_lengths_is_still_trimmed(monkeypatch)
     whose length ratio they happen to even out, so leaving them makes the length
     fit worse; the centred cosine rising by FREE_GAIN without them lets
     trim_runs cut them all the same."""
-    import sys
-    from pathlib import Path
-
     import diglot.align as api
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks import planted
+    count = planted_counter(("dev", 0.1), ("devsec", 0.1))
 
-    docs = planted.planted_docs("dev", 0.1) + planted.planted_docs("devsec", 0.1)
-
-    def left_alone() -> int:
-        result = planted.score(docs, [align(d.src, d.tgt) for d in docs])
-        return round(result["planted_one_sided"] * result["planted"])
-
-    with_gain = left_alone()
+    with_gain = count().left_alone
     monkeypatch.setattr(api, "FREE_GAIN", None)
-    assert with_gain >= left_alone() + 3
+    assert with_gain >= count().left_alone + 3
 
 
 def test_a_split_off_piece_left_out_rejoins_its_bead():

@@ -77,12 +77,12 @@ def test_textberg_dev_debris_weighs_less_in_a_window(textberg_dev):
     assert ((414 - s0,), (488 - t0, 489 - t0)) in got
 
 
-def test_sentence_weights_count_letters_only_up_to_a_whole_sentence():
-    from diglot.align.lexical import sentence_weights
+def test_line_weights_count_letters_only_up_to_a_whole_sentence():
+    from diglot.align.lexical import lengths_and_weights
 
-    w = sentence_weights(["", "4. 1954 :", "a", "ab", "Reist .", "( 1 ) .", "Über"], 3.0)
+    _, w = lengths_and_weights(["", "4. 1954 :", "a", "ab", "Reist .", "( 1 ) .", "Über"], 3.0)
     assert w.tolist() == [1 / 3, 1 / 3, 2 / 3, 1.0, 1.0, 1 / 3, 1.0]
-    assert sentence_weights(["", "x"], 0.0).tolist() == [1.0, 1.0]
+    assert lengths_and_weights(["", "x"], 0.0)[1].tolist() == [1.0, 1.0]
 
 
 def _random_case(seed: int):

@@ -67,7 +67,7 @@ DEFAULT_PARAMS = Params()  # the cost model's defaults (costs.Params), named for
 REFINE_MARGIN = 1.0  # embed windows of beads whose best path is within this of the optimum
 REFINE_BLEND = 1.0  # weight of a real window cosine against the summed-vector estimate
 REFINE_ROUNDS = 3
-FULL_SENTENCE_AT = 3.0  # letters from which a line counts as a whole sentence (lexical.sentence_weights)
+FULL_SENTENCE_AT = 3.0  # letters from which a line counts as a whole sentence (lexical.lengths_and_weights)
 # Deletion cost of a sentence with log-odds L of a counterpart (smoothed over
 # neighbours) is scaled by FLOOR + (1 - FLOOR) sigmoid(L + BIAS).  Chosen on dev
 # and planted dev (benchmarks/align_tune.py): the largest planted-dev gain that
@@ -197,8 +197,9 @@ def align(
     Beads come in document order, at most `max_size` sentences a side and
     `max_size` + 1 in all (costs.MAX_SIZE, 4).  max_size=5 also reaches the
     1-5, 2-4 and 3-3 beads that real translations have (beads of six sentences
-    pay costs.Params.large), at a larger memory peak; those found out of order (moved=True) have monotonic=False.  `info`, if given,
-    receives counts such as the number of windows embedded.
+    pay costs.Params.large), at a larger memory peak.  Beads found out of order
+    (moved=True) have monotonic=False.  `info`, if given, receives counts such
+    as the number of windows embedded.
     """
     src, tgt = _check(src, "src"), _check(tgt, "tgt")
     emb = get_embedder(embedder) if isinstance(embedder, str) else embedder

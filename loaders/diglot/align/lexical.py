@@ -132,11 +132,6 @@ def _or_by_row(rows: np.ndarray, bits: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def lengths(sentences: Sequence[str]) -> np.ndarray:
-    """Character lengths (whitespace collapsed, as len(" ".join(s.split()))), the Gale–Church unit."""
-    return _counted(sentences)[0]
-
-
 def _counted(sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """float64 (collapsed lengths, letters) of every sentence."""
     out = np.zeros((2, len(sentences)))
@@ -171,8 +166,10 @@ def _length_and_letters(codes, table, begin, end):
     return out
 
 
-def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
-    """How much of a sentence each line is, in (0, 1]: 1 from `full_at` letters on.
+def lengths_and_weights(sentences: Sequence[str], full_at: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's character length (whitespace collapsed, as len(" ".join(s.split()))),
+    the Gale–Church unit, and how much of a sentence it is, in (0, 1]: 1 from
+    `full_at` letters on; both from one pass over the text.
 
     Debris (page numbers, OCR noise, lone punctuation) is what documents most
     often have without counterpart, and its embedding points nowhere in
@@ -180,10 +177,5 @@ def sentence_weights(sentences: Sequence[str], full_at: float) -> np.ndarray:
     costs its weight times the deletion penalty, and the line enters a
     multi-sentence window's summed vector scaled by it.
     """
-    return lengths_and_weights(sentences, full_at)[1]
-
-
-def lengths_and_weights(sentences: Sequence[str], full_at: float) -> tuple[np.ndarray, np.ndarray]:
-    """lengths() and sentence_weights() from one pass over the text."""
     chars, letters = _counted(sentences)
     return chars, np.minimum(1.0, (letters + 1.0) / full_at) if full_at > 0 else np.ones(len(sentences))
