@@ -322,7 +322,8 @@ def test_bad_arguments_are_refused(corpus: Path, tmp_path: Path, capsys):
         assert exit_info.value.code == 2
     (tmp_path / "file").write_text("")
     assert run_cli(["--format", "tsv", "--out", str(tmp_path / "file"), "--corpus", str(corpus)]) == 2
-    assert "is not a folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "is not a folder" in err and "*.tsv" in err and "'-'" in err
 
 
 def test_default_corpus_is_corpus_dir(corpus: Path, tmp_path: Path, monkeypatch):

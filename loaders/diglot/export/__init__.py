@@ -170,7 +170,8 @@ def export(
         raise DiglotError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise DiglotError(f"{out}: exists and is not a folder (--out names the folder to write into)")
+        one_file = "" if fmt == "moses" else f"; a file named *.{fmt} or '-' for one pair's beads"
+        raise DiglotError(f"{out}: exists and is not a folder (--out names a folder to write into{one_file})")
     groups = select(root, config=config, min_score=min_score, min_confidence=min_confidence, beads=beads, pair=pair)
     if not groups:
         raise DiglotError(f"no bead of {config} has text on both sides and matches the filters (min-score={min_score}, "
