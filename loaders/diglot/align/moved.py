@@ -62,7 +62,8 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
 
 def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
                      max_log_odds: float, min_share: float, odds_blind: bool = False,
-                     max_pool: int = 20000) -> tuple[list[Bead], dict]:
+                     min_gain: float | None = None, lengths: tuple | None = None, max_misfit: float = 0.0,
+                     debris: tuple | None = None, max_pool: int = 20000) -> tuple[list[Bead], dict]:
     """Take out of a bead an edge sentence that moved here: the path glues a lone moved
     sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
     the beads and {(side, sentence): a sentence still in its bead} for `reglue`
@@ -79,18 +80,38 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     the whole other document, so a sentence whose counterpart moved has high
     odds, or gave no verdict).  There, in place of low odds, its best lone match
     must be closer to it than its bead's other side is.
+
+    min_gain: elsewhere, a sentence with high odds goes too when its best lone
+    match is closer to it than its bead's other side by at least this share of
+    the way from background to match, and, given `lengths` (as find_moved's),
+    their log length ratio is within `max_misfit` of what translates, and
+    neither is a line with almost no letters (debris: per side, True for
+    those), whose near-random direction is close to some lone line by chance.
+    A moved sentence's odds are high when a neighbour in its bead matches
+    nearby; its own translation elsewhere still tells it apart.
     """
     means, levels = centred
     odds = (odds_x, odds_y)
-    best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds, max_pool)
+    gate = None if odds_blind or min_gain is not None else max_log_odds
+    best = _best_lone_match(beads, x, y, means, odds, gate, max_pool)
     if not best:
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
+    gain = np.inf if min_gain is None else min_gain * (levels[0] - levels[1])
     strong = (np.zeros(len(x), bool), np.zeros(len(y), bool))
     other = _other_sides(beads, best)
-    for (s, k), c in best.items():
-        if c >= bound and (odds[s][k] < max_log_odds or odds_blind and c > _cos_to(x, y, means, s, k, other[(s, k)])):
+    for (s, k), (c, partner) in best.items():
+        if c < bound:
+            continue
+        if odds[s][k] < max_log_odds:
             strong[s][k] = True
+            continue
+        # the cosine to its own bead only for the few close enough to a lone match
+        ahead = c - _cos_to(x, y, means, s, k, other[(s, k)])
+        fits = lengths is None or _misfit(lengths, s, k, partner) <= max_misfit
+        if debris is not None and (debris[s][k] or debris[1 - s][partner]):
+            fits = False
+        strong[s][k] = (odds_blind and ahead > 0) or (ahead >= gain and fits)
     out: list[Bead] = []
     freed: dict[tuple[int, int], tuple[int, int]] = {}
     for b, hit in zip(beads, _edge_in(beads, strong).tolist()):
@@ -100,7 +121,7 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
         sides = [list(b.src), list(b.tgt)]
         for s in (0, 1):
             for k in (sides[s][0], sides[s][-1]) if sides[s] else ():
-                if best.get((s, k), -np.inf) < bound or k not in sides[s] or len(sides[s]) < 2:
+                if not strong[s][k] or k not in sides[s] or len(sides[s]) < 2:
                     continue
                 rest = [m for m in sides[s] if m != k]
                 trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
@@ -110,6 +131,13 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
                     freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
         out.append(b if sides == [list(b.src), list(b.tgt)] else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
     return (in_order(out), freed) if freed else (beads, freed)
+
+
+def _misfit(lengths, s: int, k: int, partner: int) -> float:
+    """How far sentence k of side s and its partner on the other side are from the length ratio of what translates."""
+    lx, ly, ratio = lengths
+    i, j = (k, partner) if s == 0 else (partner, k)
+    return abs(float(log_length_ratio(lx[i], ly[j], ratio)))
 
 
 def _other_sides(beads, best: dict) -> dict:
@@ -129,8 +157,8 @@ def _cos_to(x, y, means, s: int, k: int, other) -> float:
 
 
 def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int) -> dict:
-    """{(side, sentence): best centred cosine to a one-sided sentence of the other side} for the
-    edge sentences of beads of 3+ sentences with log-odds below `max_log_odds` (None: all)."""
+    """{(side, sentence): (best centred cosine to a one-sided sentence of the other side, that
+    sentence)} for the edge sentences of beads of 3+ sentences with log-odds below `max_log_odds` (None: all)."""
     lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
     edges: tuple[list[int], list[int]] = ([], [])
     gate = np.inf if max_log_odds is None else max_log_odds
@@ -153,7 +181,8 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_p
             # BLAS finds the best match; its cosine is then summed by numpy itself, so the
             # value judged does not depend on the machine's kernels (unmatched.py)
             top = (unit @ pool.T).argmax(axis=1)
-            best.update(((s, k), float(c)) for k, c in zip(rows, (unit * pool[top]).sum(axis=1)))
+            partners = [lone[1 - s][t] for t in top.tolist()]
+            best.update(((s, k), (float(c), p)) for k, c, p in zip(rows, (unit * pool[top]).sum(axis=1), partners))
     return best
 
 
