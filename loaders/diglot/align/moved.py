@@ -88,7 +88,8 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     neither is a line with almost no letters (debris: per side, True for
     those), whose near-random direction is close to some lone line by chance.
     A moved sentence's odds are high when a neighbour in its bead matches
-    nearby; its own translation elsewhere still tells it apart.
+    nearby; its own translation elsewhere still tells it apart.  Such a
+    sentence goes even when the bead's centred cosine drops without it.
     """
     means, levels = centred
     odds = (odds_x, odds_y)
@@ -100,18 +101,18 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     gain = np.inf if min_gain is None else min_gain * (levels[0] - levels[1])
     strong = (np.zeros(len(x), bool), np.zeros(len(y), bool))
     other = _other_sides(beads, best)
+    clear = set()  # freed on their gain over their bead alone (see below)
     for (s, k), (c, partner) in best.items():
         if c < bound:
-            continue
-        if odds[s][k] < max_log_odds:
-            strong[s][k] = True
             continue
         # the cosine to its own bead only for the few close enough to a lone match
         ahead = c - _cos_to(x, y, means, s, k, other[(s, k)])
         fits = lengths is None or _misfit(lengths, s, k, partner) <= max_misfit
         if debris is not None and (debris[s][k] or debris[1 - s][partner]):
             fits = False
-        strong[s][k] = (odds_blind and ahead > 0) or (ahead >= gain and fits)
+        if ahead >= gain and fits:
+            clear.add((s, k))
+        strong[s][k] = odds[s][k] < max_log_odds or (odds_blind and ahead > 0) or (s, k) in clear
     out: list[Bead] = []
     freed: dict[tuple[int, int], tuple[int, int]] = {}
     for b, hit in zip(beads, _edge_in(beads, strong).tolist()):
@@ -125,7 +126,9 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
                     continue
                 rest = [m for m in sides[s] if m != k]
                 trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
-                if centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
+                # a moved sentence on the bead's topic adds to its cosine without translating any of
+                # it: one clearly closer to its lone match goes though the bead's cosine drops
+                if (s, k) in clear or centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
                     sides[s] = rest
                     out.append(Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0))
                     freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
