@@ -170,9 +170,9 @@ MOVED_NEXT_SHARE = 0.4
 # low (a neighbour in its bead matches nearby) is freed too when its best lone
 # match is closer to it than its bead by this share of the way from background
 # to match, their lengths fit (MOVED_MAX_MISFIT) and neither is a line without
-# letters.  Planted dev, devsec and devshort with moves: 0.6-0.8 find the same
-# moved pairs and lower no align_tune set; 0.5 and below pair a planted
-# sentence on the same topic in planted dev at 10%.
+# letters.  Planted dev, devsec and devshort with moves: 0.6-0.7 lower no
+# align_tune set and find the same moved pairs but one; 0.8 and up find fewer;
+# 0.55 and below pair a planted sentence on the same topic (planted dev at 10%).
 MOVED_MIN_GAIN = 0.7
 # granularity.join_complementary: two neighbouring beads whose length misfits
 # cancel are joined when what one holds on a side is related to what the other
