@@ -93,12 +93,14 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     """
     means, levels = centred
     odds = (odds_x, odds_y)
-    gate = None if odds_blind or min_gain is not None else max_log_odds
-    best = _best_lone_match(beads, x, y, means, odds, gate, max_pool)
+    gain = np.inf if min_gain is None else min_gain * (levels[0] - levels[1])
+    # a cosine is at most 1: a sentence closer than 1 - gain to its own bead cannot gain enough
+    # anywhere, and most bead members are (the matrix product against the lone pool is the cost)
+    best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds, max_pool,
+                            None if min_gain is None else 1.0 - gain)
     if not best:
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
-    gain = np.inf if min_gain is None else min_gain * (levels[0] - levels[1])
     strong = (np.zeros(len(x), bool), np.zeros(len(y), bool))
     other = _other_sides(beads, best)
     clear = set()  # freed on their gain over their bead alone (see below)
@@ -159,34 +161,68 @@ def _cos_to(x, y, means, s: int, k: int, other) -> float:
     return centred_cos(x, y, means, [k], other) if s == 0 else centred_cos(x, y, means, other, [k])
 
 
-def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int) -> dict:
+def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int,
+                     max_bead_cos: float | None = None) -> dict:
     """{(side, sentence): (best centred cosine to a one-sided sentence of the other side, that
-    sentence)} for the edge sentences of beads of 3+ sentences with log-odds below `max_log_odds` (None: all)."""
+    sentence)} for the edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`
+    (None: all) or, given `max_bead_cos`, a centred cosine to their bead's other side of at
+    most that."""
     lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
     edges: tuple[list[int], list[int]] = ([], [])
+    loose: tuple[list[int], list[int]] = ([], [])  # edges above the odds gate, and
+    facing: tuple[list, list] = ([], [])  # their bead's other side
     gate = np.inf if max_log_odds is None else max_log_odds
-    rows = range(len(beads)) if max_log_odds is None else np.flatnonzero(low_edged(beads, *odds, max_log_odds)).tolist()
+    if max_log_odds is None or max_bead_cos is not None:
+        rows = range(len(beads))
+    else:
+        rows = np.flatnonzero(low_edged(beads, *odds, max_log_odds)).tolist()
     for k in rows:
         b = beads[k]
         if b.src and b.tgt and b.monotonic and len(b.src) + len(b.tgt) >= 3:
             for s, side in enumerate((b.src, b.tgt)):
                 if len(side) > 1:
-                    edges[s].extend(k for k in {side[0], side[-1]} if odds[s][k] < gate)
+                    for e in {side[0], side[-1]}:
+                        if odds[s][e] < gate:
+                            edges[s].append(e)
+                        elif max_bead_cos is not None:
+                            loose[s].append(e)
+                            facing[s].append((b.tgt, b.src)[s])
     vecs = (x, y)
+    for s in (0, 1):
+        if loose[s]:
+            cos = _cos_to_sides(vecs[s], vecs[1 - s], means[s], means[1 - s], loose[s], facing[s])
+            edges[s].extend(np.array(loose[s])[cos <= max_bead_cos + 1e-4].tolist())
     best = {}
     for s in (0, 1):
         if not edges[s] or not lone[1 - s]:
             continue
         pool = centred_unit(vecs[1 - s], lone[1 - s], means[1 - s])
+        pool32 = pool.astype(np.float32)
         for start in range(0, len(edges[s]), 1024):
             rows = edges[s][start : start + 1024]
             unit = centred_unit(vecs[s], rows, means[s])
-            # BLAS finds the best match; its cosine is then summed by numpy itself, so the
-            # value judged does not depend on the machine's kernels (unmatched.py)
-            top = (unit @ pool.T).argmax(axis=1)
+            # BLAS finds the best match, in float32 (half the time of the product); its cosine
+            # is then summed in float64 by numpy itself, so the value judged does not depend on
+            # the machine's kernels (unmatched.py)
+            top = (unit.astype(np.float32) @ pool32.T).argmax(axis=1)
             partners = [lone[1 - s][t] for t in top.tolist()]
             best.update(((s, k), (float(c), p)) for k, c, p in zip(rows, (unit * pool[top]).sum(axis=1), partners))
     return best
+
+
+def _cos_to_sides(own, other, own_mean, other_mean, rows: list[int], sides: list, chunk: int = 4096) -> np.ndarray:
+    """Centred cosine of each own[rows[k]] to the summed other[sides[k]]: centred_cos in float32
+    arrays, within about 1e-5 of it, for a pre-filter only."""
+    members = padded(sides)
+    own_mean, other_mean = own_mean.astype(np.float32), other_mean.astype(np.float32)
+    out = np.empty(len(rows))
+    for start in range(0, len(rows), chunk):
+        m = members[start : start + chunk]
+        a = own[rows[start : start + chunk]] - own_mean
+        b = (other[m.clip(0)] * (m >= 0)[..., None]).sum(1) - (m >= 0).sum(1)[:, None].astype(np.float32) * other_mean
+        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
+        out[start : start + chunk] = (a * b).sum(1) / np.maximum(den, 1e-30)
+    return out
 
 
 def _edge_in(beads: list[Bead], marked: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
