@@ -13,7 +13,9 @@ document whose translations are loose.  Without levels, a fixed bound on that
 distance.  A passage moves as a whole, so a pair's neighbours on both sides,
 in the same order, join it on weaker evidence.  A lone moved sentence is often
 glued onto a neighbouring bead: `free_moved_edges` takes such edge sentences
-out for find_moved to see, and `reglue` puts back those it did not pair.  In
+out for find_moved to see, and `reglue` puts back those it did not pair.  One
+whose odds are high, because a neighbour in its bead matches nearby, goes when
+its best lone match is clearly closer to it than its bead is.  In
 a short document the odds that tell such a sentence searched the whole other
 document, where its counterpart is: there its lone match must instead be
 closer to it than its bead is.
@@ -191,6 +193,7 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_p
     for s in (0, 1):
         if loose[s]:
             cos = _cos_to_sides(vecs[s], vecs[1 - s], means[s], means[1 - s], loose[s], facing[s])
+            # the slack covers float32's error: the filter must never drop one the exact cosine keeps
             edges[s].extend(np.array(loose[s])[cos <= max_bead_cos + 1e-4].tolist())
     best = {}
     for s in (0, 1):
