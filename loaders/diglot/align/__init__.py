@@ -166,6 +166,14 @@ SHORT_MOVED_PAIRS = 3
 # share on: a passage moves as a whole (planted dev with moves: the same from
 # 0.2 to 0.4, fewer moved sentences found from 0.5)
 MOVED_NEXT_SHARE = 0.4
+# moved.free_moved_edges: outside short pairs, an edge sentence whose odds are not
+# low (a neighbour in its bead matches nearby) is freed too when its best lone
+# match is closer to it than its bead by this share of the way from background
+# to match, their lengths fit (MOVED_MAX_MISFIT) and neither is a line without
+# letters.  Planted dev, devsec and devshort with moves: 0.6-0.7 lower no
+# align_tune set and find the same moved pairs but one; 0.8 and up find fewer;
+# 0.55 and below pair a planted sentence on the same topic (planted dev at 10%).
+MOVED_MIN_GAIN = 0.7
 # granularity.join_complementary: two neighbouring beads whose length misfits
 # cancel are joined when what one holds on a side is related to what the other
 # holds on the other side: a centred cosine at least this share of the way from
@@ -322,7 +330,8 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     if levels is not None:
         beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,
                                         max_log_odds=RUN_MAX_LOG_ODDS, min_share=MOVED_SHARE,
-                                        odds_blind=short or odds.verdict == "too short")
+                                        odds_blind=short or odds.verdict == "too short", min_gain=MOVED_MIN_GAIN,
+                                        lengths=lens, max_misfit=MOVED_MAX_MISFIT, debris=debris)
     # moved.py's thresholds are on the document-mean scale, whatever the DP used
     beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
                        centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,

@@ -13,7 +13,9 @@ document whose translations are loose.  Without levels, a fixed bound on that
 distance.  A passage moves as a whole, so a pair's neighbours on both sides,
 in the same order, join it on weaker evidence.  A lone moved sentence is often
 glued onto a neighbouring bead: `free_moved_edges` takes such edge sentences
-out for find_moved to see, and `reglue` puts back those it did not pair.  In
+out for find_moved to see, and `reglue` puts back those it did not pair.  One
+whose odds are high, because a neighbour in its bead matches nearby, goes when
+its best lone match is clearly closer to it than its bead is.  In
 a short document the odds that tell such a sentence searched the whole other
 document, where its counterpart is: there its lone match must instead be
 closer to it than its bead is.
@@ -62,7 +64,8 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
 
 def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
                      max_log_odds: float, min_share: float, odds_blind: bool = False,
-                     max_pool: int = 20000) -> tuple[list[Bead], dict]:
+                     min_gain: float | None = None, lengths: tuple | None = None, max_misfit: float = 0.0,
+                     debris: tuple | None = None, max_pool: int = 20000) -> tuple[list[Bead], dict]:
     """Take out of a bead an edge sentence that moved here: the path glues a lone moved
     sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
     the beads and {(side, sentence): a sentence still in its bead} for `reglue`
@@ -79,18 +82,41 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     the whole other document, so a sentence whose counterpart moved has high
     odds, or gave no verdict).  There, in place of low odds, its best lone match
     must be closer to it than its bead's other side is.
+
+    min_gain: elsewhere, a sentence with high odds goes too when its best lone
+    match is closer to it than its bead's other side by at least this share of
+    the way from background to match, and, given `lengths` (as find_moved's),
+    their log length ratio is within `max_misfit` of what translates, and
+    neither is a line with almost no letters (debris: per side, True for
+    those), whose near-random direction is close to some lone line by chance.
+    A moved sentence's odds are high when a neighbour in its bead matches
+    nearby; its own translation elsewhere still tells it apart.  Such a
+    sentence goes even when the bead's centred cosine drops without it.
     """
     means, levels = centred
     odds = (odds_x, odds_y)
-    best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds, max_pool)
+    gain = np.inf if min_gain is None else min_gain * (levels[0] - levels[1])
+    # a cosine is at most 1: a sentence closer than 1 - gain to its own bead cannot gain enough
+    # anywhere, and most bead members are (the matrix product against the lone pool is the cost)
+    best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds, max_pool,
+                            None if min_gain is None else 1.0 - gain)
     if not best:
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
     strong = (np.zeros(len(x), bool), np.zeros(len(y), bool))
     other = _other_sides(beads, best)
-    for (s, k), c in best.items():
-        if c >= bound and (odds[s][k] < max_log_odds or odds_blind and c > _cos_to(x, y, means, s, k, other[(s, k)])):
-            strong[s][k] = True
+    clear = set()  # freed on their gain over their bead alone (see below)
+    for (s, k), (c, partner) in best.items():
+        if c < bound:
+            continue
+        # the cosine to its own bead only for the few close enough to a lone match
+        ahead = c - _cos_to(x, y, means, s, k, other[(s, k)])
+        fits = lengths is None or _misfit(lengths, s, k, partner) <= max_misfit
+        if debris is not None and (debris[s][k] or debris[1 - s][partner]):
+            fits = False
+        if ahead >= gain and fits:
+            clear.add((s, k))
+        strong[s][k] = odds[s][k] < max_log_odds or (odds_blind and ahead > 0) or (s, k) in clear
     out: list[Bead] = []
     freed: dict[tuple[int, int], tuple[int, int]] = {}
     for b, hit in zip(beads, _edge_in(beads, strong).tolist()):
@@ -100,16 +126,25 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
         sides = [list(b.src), list(b.tgt)]
         for s in (0, 1):
             for k in (sides[s][0], sides[s][-1]) if sides[s] else ():
-                if best.get((s, k), -np.inf) < bound or k not in sides[s] or len(sides[s]) < 2:
+                if not strong[s][k] or k not in sides[s] or len(sides[s]) < 2:
                     continue
                 rest = [m for m in sides[s] if m != k]
                 trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
-                if centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
+                # a moved sentence on the bead's topic adds to its cosine without translating any of
+                # it: one clearly closer to its lone match goes though the bead's cosine drops
+                if (s, k) in clear or centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
                     sides[s] = rest
                     out.append(Bead((k,), (), 0.0) if s == 0 else Bead((), (k,), 0.0))
                     freed[(s, k)] = (s, rest[0])  # the rest of its side stays in the bead
         out.append(b if sides == [list(b.src), list(b.tgt)] else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
     return (in_order(out), freed) if freed else (beads, freed)
+
+
+def _misfit(lengths, s: int, k: int, partner: int) -> float:
+    """How far sentence k of side s and its partner on the other side are from the length ratio of what translates."""
+    lx, ly, ratio = lengths
+    i, j = (k, partner) if s == 0 else (partner, k)
+    return abs(float(log_length_ratio(lx[i], ly[j], ratio)))
 
 
 def _other_sides(beads, best: dict) -> dict:
@@ -128,33 +163,69 @@ def _cos_to(x, y, means, s: int, k: int, other) -> float:
     return centred_cos(x, y, means, [k], other) if s == 0 else centred_cos(x, y, means, other, [k])
 
 
-def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int) -> dict:
-    """{(side, sentence): best centred cosine to a one-sided sentence of the other side} for the
-    edge sentences of beads of 3+ sentences with log-odds below `max_log_odds` (None: all)."""
+def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int,
+                     max_bead_cos: float | None = None) -> dict:
+    """{(side, sentence): (best centred cosine to a one-sided sentence of the other side, that
+    sentence)} for the edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`
+    (None: all) or, given `max_bead_cos`, a centred cosine to their bead's other side of at
+    most that."""
     lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
     edges: tuple[list[int], list[int]] = ([], [])
+    loose: tuple[list[int], list[int]] = ([], [])  # edges above the odds gate, and
+    facing: tuple[list, list] = ([], [])  # their bead's other side
     gate = np.inf if max_log_odds is None else max_log_odds
-    rows = range(len(beads)) if max_log_odds is None else np.flatnonzero(low_edged(beads, *odds, max_log_odds)).tolist()
+    if max_log_odds is None or max_bead_cos is not None:
+        rows = range(len(beads))
+    else:
+        rows = np.flatnonzero(low_edged(beads, *odds, max_log_odds)).tolist()
     for k in rows:
         b = beads[k]
         if b.src and b.tgt and b.monotonic and len(b.src) + len(b.tgt) >= 3:
             for s, side in enumerate((b.src, b.tgt)):
                 if len(side) > 1:
-                    edges[s].extend(k for k in {side[0], side[-1]} if odds[s][k] < gate)
+                    for e in {side[0], side[-1]}:
+                        if odds[s][e] < gate:
+                            edges[s].append(e)
+                        elif max_bead_cos is not None:
+                            loose[s].append(e)
+                            facing[s].append((b.tgt, b.src)[s])
     vecs = (x, y)
+    for s in (0, 1):
+        if loose[s]:
+            cos = _cos_to_sides(vecs[s], vecs[1 - s], means[s], means[1 - s], loose[s], facing[s])
+            # the slack covers float32's error: the filter must never drop one the exact cosine keeps
+            edges[s].extend(np.array(loose[s])[cos <= max_bead_cos + 1e-4].tolist())
     best = {}
     for s in (0, 1):
         if not edges[s] or not lone[1 - s]:
             continue
         pool = centred_unit(vecs[1 - s], lone[1 - s], means[1 - s])
+        pool32 = pool.astype(np.float32)
         for start in range(0, len(edges[s]), 1024):
             rows = edges[s][start : start + 1024]
             unit = centred_unit(vecs[s], rows, means[s])
-            # BLAS finds the best match; its cosine is then summed by numpy itself, so the
-            # value judged does not depend on the machine's kernels (unmatched.py)
-            top = (unit @ pool.T).argmax(axis=1)
-            best.update(((s, k), float(c)) for k, c in zip(rows, (unit * pool[top]).sum(axis=1)))
+            # BLAS finds the best match, in float32 (half the time of the product); its cosine
+            # is then summed in float64 by numpy itself, so the value judged does not depend on
+            # the machine's kernels (unmatched.py)
+            top = (unit.astype(np.float32) @ pool32.T).argmax(axis=1)
+            partners = [lone[1 - s][t] for t in top.tolist()]
+            best.update(((s, k), (float(c), p)) for k, c, p in zip(rows, (unit * pool[top]).sum(axis=1), partners))
     return best
+
+
+def _cos_to_sides(own, other, own_mean, other_mean, rows: list[int], sides: list, chunk: int = 4096) -> np.ndarray:
+    """Centred cosine of each own[rows[k]] to the summed other[sides[k]]: centred_cos in float32
+    arrays, within about 1e-5 of it, for a pre-filter only."""
+    members = padded(sides)
+    own_mean, other_mean = own_mean.astype(np.float32), other_mean.astype(np.float32)
+    out = np.empty(len(rows))
+    for start in range(0, len(rows), chunk):
+        m = members[start : start + chunk]
+        a = own[rows[start : start + chunk]] - own_mean
+        b = (other[m.clip(0)] * (m >= 0)[..., None]).sum(1) - (m >= 0).sum(1)[:, None].astype(np.float32) * other_mean
+        den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
+        out[start : start + chunk] = (a * b).sum(1) / np.maximum(den, 1e-30)
+    return out
 
 
 def _edge_in(beads: list[Bead], marked: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
