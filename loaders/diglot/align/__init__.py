@@ -56,7 +56,7 @@ from diglot.align.lexical import anchor_masks, lengths_and_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_scores, detach_weak, in_order
-from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
+from diglot.align.search import Level, Search, beads_from_path, coarse_to_fine, path_scores
 from diglot.align.unmatched import centred_levels, rejoin_fragments, side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
@@ -281,7 +281,13 @@ def _search(src, tgt, x, y, lens, weights, near, emb, max_size, params, refine, 
         path = _refine(search, path, src, tgt, x, y, emb, stats)
     # the confidence's margins need the DP's band arrays, which are the largest
     # thing align() holds: take them here and let the arrays go before the passes
-    return path_to_beads(search, path), path_margins(search, path), odds, ratio
+    # (and before the beads, a few Python objects per sentence, are made)
+    scores = path_scores(search, path)
+    search.sims = None
+    margins = path_margins(search, path)
+    types = search.types
+    del search
+    return beads_from_path(path, types, scores), margins, odds, ratio
 
 
 def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counterpart_pass) -> list[Bead]:
