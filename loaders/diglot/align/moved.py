@@ -87,7 +87,7 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
     strong = (np.zeros(len(x), bool), np.zeros(len(y), bool))
-    other = _other_sides(beads, best)
+    other = _other_sides(beads, best) if odds_blind else {}  # a walk over every bead, read only when odds_blind
     for (s, k), c in best.items():
         if c >= bound and (odds[s][k] < max_log_odds or odds_blind and c > _cos_to(x, y, means, s, k, other[(s, k)])):
             strong[s][k] = True

@@ -290,17 +290,21 @@ def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, 
     """
     lone = ({b.src[0]: k for k, b in enumerate(beads) if not b.tgt},
             {b.tgt[0]: k for k, b in enumerate(beads) if not b.src})
+    ls, lt = lone
+    # most beads have no one-sided neighbour and nothing to measure: one pass picks the rest
+    near_lone = [k for k, b in enumerate(beads) if b.src and b.tgt and b.monotonic and (
+        b.src[0] - 1 in ls or b.src[-1] + 1 in ls or b.tgt[0] - 1 in lt or b.tgt[-1] + 1 in lt)]
     taken: set[int] = set()
     grown: dict[int, Bead] = {}
-    for k, b in enumerate(beads):
-        if not (b.src and b.tgt and b.monotonic):
-            continue
+    for k in near_lone:
+        b = beads[k]
         near = [(s, i) for s, i in ((0, b.src[0] - 1), (0, b.src[-1] + 1), (1, b.tgt[0] - 1), (1, b.tgt[-1] + 1))
                 if i in lone[s] and lone[s][i] not in taken]
-        if not near:  # most beads: no one-sided neighbour, nothing to measure
+        if not near:  # its one-sided neighbours went to beads before it
             continue
         sides = (list(b.src), list(b.tgt))
         misfit = _length_misfit(lengths, *sides)
+        before: dict[int, float] = {}  # the bead's raw and centred cosines, once asked for
         best = None
         for s in (0, 1):
             side, other = sides[s], sides[1 - s]
@@ -314,8 +318,8 @@ def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, 
                     trial = (grown_side, other) if s == 0 else (other, grown_side)
                     fit = _length_misfit(lengths, *trial)
                     if misfit - fit > min_fit_gain and (best is None or fit < best[0]) \
-                            and _raw_cos(x, y, *trial) >= _raw_cos(x, y, *sides) \
-                            and centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
+                            and _raw_cos(x, y, *trial) >= _cos_before(before, 0, x, y, means, sides) \
+                            and centred_cos(x, y, means, *trial) >= _cos_before(before, 1, x, y, means, sides):
                         best = (fit, s, list(stretch), trial)
                     i = i - 1 if front else i + 1
         if best is not None:
@@ -325,6 +329,13 @@ def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, 
     if not grown:
         return beads
     return in_order([grown.get(k, b) for k, b in enumerate(beads) if k not in taken])
+
+
+def _cos_before(memo: dict, k: int, x, y, means, sides) -> float:
+    """memo[k], computed on first use: the raw (k = 0) or centred (k = 1) cosine of the bead's sides."""
+    if k not in memo:
+        memo[k] = centred_cos(x, y, means if k else None, *sides)
+    return memo[k]
 
 
 def _raw_cos(x, y, src, tgt) -> float:
