@@ -362,6 +362,96 @@ def backward(lo, hi, off, types, cost, ext):
 
 
 @numba.njit(cache=True)
+def node_margins(lo, hi, off, types, best, gap_s, gap_t, cost, ext):
+    """margins(..., per_node=True)[:, 0] in one backward sweep: the cost to the end is kept
+    for the rows a bead can reach (a ring of max_size + 1 rows), not for the whole band,
+    so no three band-sized arrays are made.  The same sums in the same order as
+    `backward` and `_margins_part`, so the same bits."""
+    nrows = lo.shape[0]
+    ntypes = types.shape[0]
+    reach = 0
+    for t in range(ntypes):
+        reach = max(reach, types[t, 0])
+    ring = reach + 1
+    width = 1
+    for i in range(nrows):
+        width = max(width, hi[i] - lo[i] + 1)
+    rest = np.empty((ring, width), dtype=np.float64)
+    rest_s = np.empty((ring, width), dtype=np.float64)
+    rest_t = np.empty((ring, width), dtype=np.float64)
+    out = np.empty(off[nrows], dtype=np.float32)
+    total = best[off[nrows] - 1]
+    for i in range(nrows - 1, -1, -1):
+        slot = i % ring
+        for k in range(hi[i] - lo[i] + 1):
+            rest[slot, k] = INF
+            rest_s[slot, k] = INF
+            rest_t[slot, k] = INF
+        if i == nrows - 1:
+            last = hi[i] - lo[i]
+            rest[slot, last] = 0.0
+            rest_s[slot, last] = 0.0
+            rest_t[slot, last] = 0.0
+        for j in range(hi[i], lo[i] - 1, -1):
+            k = j - lo[i]
+            acc = rest[slot, k]
+            acc_s = rest_s[slot, k]
+            acc_t = rest_t[slot, k]
+            for t in range(ntypes):
+                a = types[t, 0]
+                b = types[t, 1]
+                ni = i + a
+                nj = j + b
+                if ni >= nrows or nj < lo[ni] or nj > hi[ni]:
+                    continue
+                ncell = off[ni] + nj - lo[ni]
+                nslot = ni % ring
+                nk = nj - lo[ni]
+                c = cost[ncell, t]
+                if b == 0:
+                    v = rest_s[nslot, nk] + c
+                    vs = rest_s[nslot, nk] + ext * c
+                    vt = v
+                elif a == 0:
+                    v = rest_t[nslot, nk] + c
+                    vt = rest_t[nslot, nk] + ext * c
+                    vs = v
+                else:
+                    v = rest[nslot, nk] + c
+                    vs = v
+                    vt = v
+                acc = min(acc, v)
+                acc_s = min(acc_s, vs)
+                acc_t = min(acc_t, vt)
+            rest[slot, k] = acc
+            rest_s[slot, k] = acc_s
+            rest_t[slot, k] = acc_t
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            k = j - lo[i]
+            out[cell] = INF
+            if rest[slot, k] == INF:
+                continue
+            for t in range(ntypes):
+                a = types[t, 0]
+                b = types[t, 1]
+                pi = i - a
+                pj = j - b
+                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = off[pi] + pj - lo[pi]
+                c = cost[cell, t]
+                if b == 0:
+                    v = min(best[prev] + c, gap_s[prev] + ext * c) + rest_s[slot, k]
+                elif a == 0:
+                    v = min(best[prev] + c, gap_t[prev] + ext * c) + rest_t[slot, k]
+                else:
+                    v = best[prev] + c + rest[slot, k]
+                out[cell] = min(out[cell], np.float32(v - total))
+    return out
+
+
+@numba.njit(cache=True)
 def trace_back(lo, off, types, back, extended):
     nrows = lo.shape[0]
     i = nrows - 1

@@ -133,9 +133,8 @@ class Search:
 
     def node_margins(self) -> np.ndarray:
         """margins().min(axis=1): for every node, how much worse the best path through it is."""
-        rests = kernels.backward(self.lo, self.hi, self.off, self.types, self.cost, self.gap_ext)
-        ahead = (self.best, self.gap_s, self.gap_t)
-        return kernels.margins(self.lo, self.hi, self.off, self.types, ahead, rests, self.cost, self.gap_ext, True)[:, 0]
+        return kernels.node_margins(self.lo, self.hi, self.off, self.types, self.best, self.gap_s, self.gap_t,
+                                    self.cost, self.gap_ext)
 
     def cell(self, i: int, j: int) -> int:
         return int(self.off[i] + j - self.lo[i])
