@@ -296,11 +296,12 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     beads = detach_weak(beads, x, y, *near, debris_x=debris[0], debris_y=debris[1])
     means = side_means(x, y)
     levels = None
+    memo: dict = {}  # centred_levels' cosines, for its later calls on the changed beads
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
                           whole_misfit=WHOLE_RUN_MISFIT, free_gain=FREE_GAIN)
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, memo=memo)
         # the levels stand after split_unrelated: its gates (at most 0) keep every
         # confident 1-1 bead, whose sentences have positive log-odds
         beads = split_unrelated(beads, x, y, means, levels, odds.src, odds.tgt, share=UNRELATED_SHARE,
@@ -315,7 +316,7 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
         if len(beads) > before:  # a split swap's in-order 1-1 bead may be a confident one
             levels = None
     if levels is None:
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, memo=memo)
     if levels is not None:
         beads = join_complementary(beads, x, y, lens, max_size, (means, levels), min_share=JOIN_SHARE)
         beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)
@@ -323,7 +324,7 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
         return beads
     short = searches_whole(len(x), len(y))
     if levels is None and short and odds.verdict == "levels":
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, min_pairs=SHORT_MOVED_PAIRS)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, min_pairs=SHORT_MOVED_PAIRS, memo=memo)
     freed = {}
     if levels is not None:
         beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,

@@ -176,18 +176,46 @@ def low_edged(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log
 
 
 def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray,
-                   min_pairs: int = MIN_PAIRS) -> tuple[float, float] | None:
+                   min_pairs: int = MIN_PAIRS, memo: dict | None = None) -> tuple[float, float] | None:
     """(match, background): median centred cosine of the confident 1-1 beads (both
     sentences with positive log-odds of a counterpart), and of each one's source
     against the next one's target (on topic, nearby, not its translation).
-    None with fewer than `min_pairs` such beads."""
+    None with fewer than `min_pairs` such beads.  memo: a dict kept between calls
+    on the same documents; the cosines of pairs seen before are taken from it."""
     pairs = np.array([(b.src[0], b.tgt[0]) for b in beads if len(b.src) == len(b.tgt) == 1 and b.monotonic],
                      dtype=np.int64).reshape(-1, 2)  # fmt: skip
     pairs = pairs[(odds_x[pairs[:, 0]] > 0) & (odds_y[pairs[:, 1]] > 0)]
     if len(pairs) < min_pairs:
         return None
-    match, background = _match_and_next(x, y, means, pairs)
+    if memo and _sorted(memo["pairs"]) and _sorted(pairs):
+        match, background = _match_and_next_again(x, y, means, pairs, memo)
+    else:
+        match, background = _match_and_next(x, y, means, pairs)
+    if memo is not None:
+        memo.update(pairs=pairs, match=match, background=background)
     return float(np.median(match)), float(np.median(background))
+
+
+def _sorted(pairs: np.ndarray) -> bool:
+    return bool(np.all(pairs[1:, 0] > pairs[:-1, 0]))
+
+
+def _match_and_next_again(x, y, means, pairs: np.ndarray, memo: dict) -> tuple[np.ndarray, np.ndarray]:
+    """_match_and_next, bit for bit, computing only the cosines the memo's pairs lack: a
+    pair's match depends on it alone, its background on it and the next pair's target
+    (centred_row_cos does each row's arithmetic as _match_and_next does)."""
+    old, old_match, old_background = memo["pairs"], memo["match"], memo["background"]
+    at = np.searchsorted(old[:, 0], pairs[:, 0]).clip(0, len(old) - 1)
+    same = (old[at, 0] == pairs[:, 0]) & (old[at, 1] == pairs[:, 1])
+    match = np.empty(len(pairs))
+    match[same] = old_match[at[same]]
+    match[~same] = centred_row_cos(x, y, means, pairs[~same, 0], pairs[~same, 1])
+    at, src, nxt = at[:-1], pairs[:-1, 0], pairs[1:, 1]
+    known = (old[at, 0] == src) & (at < len(old) - 1) & (old[np.minimum(at + 1, len(old) - 1), 1] == nxt)
+    background = np.empty(len(pairs) - 1)
+    background[known] = old_background[at[known]]
+    background[~known] = centred_row_cos(x, y, means, src[~known], nxt[~known])
+    return match, background
 
 
 def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
