@@ -77,6 +77,23 @@ def test_margins_are_min_marginals(n, m, seed, gap_ext):
         assert marg[cell, t] == pytest.approx(c - search.total(), abs=1e-4)
 
 
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 9), m=st.integers(1, 9), seed=st.integers(0, 2**16), gap_ext=st.sampled_from([1.0, 0.5]),
+       max_size=st.integers(1, 5), width=st.integers(0, 3))
+def test_node_margins_are_the_least_margin_of_each_node_bit_for_bit(n, m, seed, gap_ext, max_size, width):
+    """node_margins' one sweep with a ring of rows gives margins().min(axis=1) exactly, in a band too."""
+    search = _search(n, m, seed, gap_ext, max_size)
+    if width:  # a band around the diagonal instead of the full grid
+        from diglot.align import kernels
+
+        nodes = np.array([[0, 0], [n, m]], np.int64)
+        lo, hi = kernels.band_from_path(nodes, n, m, width, 1)
+        search = Search(search.level, lo, hi, search.types, Params(gap_ext=gap_ext), 1.0)
+    search.run()
+    expected = search.margins().min(axis=1)
+    assert search.node_margins().tobytes() == expected.tobytes()
+
+
 def test_gap_ext_outside_range_is_refused():
     with pytest.raises(ValueError, match="gap_ext"):
         _search(3, 3, 0, 1.5)

@@ -553,3 +553,24 @@ def test_pieces_the_second_dp_left_out_rejoin_their_beads(monkeypatch):
     monkeypatch.setattr(api, "rejoin_fragments", lambda beads, *args, **kwargs: beads)
     without = exact()
     assert with_rejoin >= without + 4
+
+
+def test_centred_levels_from_a_memo_are_those_computed_afresh_bit_for_bit():
+    """centred_levels(memo=...) takes the cosines of pairs it saw in an earlier call and
+    computes the rest: the same bits as a call without the memo, after beads changed."""
+    from conftest import random_unit
+    from diglot.align.unmatched import _match_and_next, _match_and_next_again, side_means
+
+    rng = np.random.default_rng(3)
+    x, y = random_unit(rng, 60, 16).astype(np.float32), random_unit(rng, 60, 16).astype(np.float32)
+    means = side_means(x, y)
+    first = np.array([(k, k) for k in range(50)], np.int64)
+    memo = {}
+    memo["match"], memo["background"] = _match_and_next(x, y, means, first)
+    memo["pairs"] = first
+    # some pairs gone, one changed target, some new: reused, recomputed and mixed neighbours
+    later = np.array([(k, k) for k in range(55) if k % 7], np.int64)
+    later[10, 1] = 59
+    match, background = _match_and_next_again(x, y, means, later, memo)
+    fresh_match, fresh_background = _match_and_next(x, y, means, later)
+    assert match.tobytes() == fresh_match.tobytes() and background.tobytes() == fresh_background.tobytes()

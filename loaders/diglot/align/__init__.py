@@ -56,7 +56,7 @@ from diglot.align.lexical import anchor_masks, lengths_and_weights
 from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_scores, detach_weak, in_order
-from diglot.align.search import Level, Search, coarse_to_fine, path_to_beads
+from diglot.align.search import Level, Search, beads_from_path, coarse_to_fine, path_scores
 from diglot.align.unmatched import centred_levels, rejoin_fragments, side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
@@ -289,7 +289,13 @@ def _search(src, tgt, x, y, lens, weights, near, emb, max_size, params, refine, 
         path = _refine(search, path, src, tgt, x, y, emb, stats)
     # the confidence's margins need the DP's band arrays, which are the largest
     # thing align() holds: take them here and let the arrays go before the passes
-    return path_to_beads(search, path), path_margins(search, path), odds, ratio
+    # (and before the beads, a few Python objects per sentence, are made)
+    scores = path_scores(search, path)
+    search.sims = None
+    margins = path_margins(search, path)
+    types = search.types
+    del search
+    return beads_from_path(path, types, scores), margins, odds, ratio
 
 
 def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counterpart_pass) -> list[Bead]:
@@ -298,11 +304,12 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     beads = detach_weak(beads, x, y, *near, debris_x=debris[0], debris_y=debris[1])
     means = side_means(x, y)
     levels = None
+    memo: dict = {}  # centred_levels' cosines, for its later calls on the changed beads
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
                           whole_misfit=WHOLE_RUN_MISFIT, free_gain=FREE_GAIN)
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, memo=memo)
         # the levels stand after split_unrelated: its gates (at most 0) keep every
         # confident 1-1 bead, whose sentences have positive log-odds
         beads = split_unrelated(beads, x, y, means, levels, odds.src, odds.tgt, share=UNRELATED_SHARE,
@@ -317,7 +324,7 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
         if len(beads) > before:  # a split swap's in-order 1-1 bead may be a confident one
             levels = None
     if levels is None:
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, memo=memo)
     if levels is not None:
         beads = join_complementary(beads, x, y, lens, max_size, (means, levels), min_share=JOIN_SHARE)
         beads = cut_unrelated_halves(beads, x, y, (means, levels), max_cross=CUT_MAX_CROSS, min_share=JOIN_SHARE)
@@ -325,7 +332,7 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
         return beads
     short = searches_whole(len(x), len(y))
     if levels is None and short and odds.verdict == "levels":
-        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, min_pairs=SHORT_MOVED_PAIRS)
+        levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, min_pairs=SHORT_MOVED_PAIRS, memo=memo)
     freed = {}
     if levels is not None:
         beads, freed = free_moved_edges(beads, x, y, (means, levels), odds.src, odds.tgt,

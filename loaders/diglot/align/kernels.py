@@ -108,28 +108,75 @@ def _sim_rows_part(start, stop, x, y, slo, shi, soff, pre):
             pre[base + c - slo[r] + 1] = acc
 
 
-def window_cos(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy, mx, my, wx, wy):
-    """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible),
-    and cost[cell, t], the bead's cost (inf where impossible), in one pass."""
-    # filled by each thread for its own rows: at a million sentences these are
-    # gigabytes, and one thread writing NaN over them took seconds
-    cos = np.empty((off[-1], types.shape[0]), dtype=np.float32)
+def window_costs(lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy, mx, my, wx, wy):
+    """cost[cell, t], the cost of the bead of type t ending at the cell's node (inf where impossible).
+
+    The window cosines themselves are not kept (at a million sentences they are
+    gigabytes): `window_cos` and `cos_at` recompute them from the same prefix
+    sums, bit for bit."""
+    # filled by each thread for its own rows: at a million sentences this is
+    # gigabytes, and one thread writing inf over it took seconds
     cost = np.empty((off[-1], types.shape[0]), dtype=np.float32)
-    in_threads(_window_cos_part, off, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy,
-               mx, my, wx, wy, cos, cost)  # fmt: skip
-    return cos, cost
+    in_threads(_window_costs_part, off, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx,
+               gy, mx, my, wx, wy, cost)  # fmt: skip
+    return cost
+
+
+def window_cos(lo, off, hi, types, slo, soff, pre, nx, ny):
+    """cos[cell, t] for the bead of type t ending at the cell's node (NaN where impossible)."""
+    cos = np.empty((off[-1], types.shape[0]), dtype=np.float32)
+    in_threads(_window_cos_part, off, lo, off, hi, types, slo, soff, pre, nx, ny, cos)
+    return cos
+
+
+@numba.njit(cache=True, inline="always")
+def _block_cos(i, j, a, b, slo, soff, pre, nx, ny):
+    """Cosine of the summed windows of the a-b bead ending at node (i, j), from the
+    row prefix sums of sentence similarities; NaN where they do not reach."""
+    block = 0.0
+    for r in range(i - a, i):
+        if j - b < slo[r] or j > slo[r] + soff[r + 1] - soff[r] - 1:
+            return np.nan
+        block += pre[soff[r] + j - slo[r]] - pre[soff[r] + j - b - slo[r]]
+    return block / (nx[i - a, a] * ny[j - b, b])
 
 
 @numba.njit(cache=True, nogil=True)
-def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy, mx,
-                     my, wx, wy, cos, cost):  # fmt: skip
+def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, cos):
+    ntypes = types.shape[0]
+    for i in range(start, stop):
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            for t in range(ntypes):
+                cos[cell, t] = np.nan
+                a = types[t, 0]
+                b = types[t, 1]
+                if a > i or b > j or a == 0 or b == 0:
+                    continue
+                cos[cell, t] = _block_cos(i, j, a, b, slo, soff, pre, nx, ny)
+
+
+@numba.njit(cache=True)
+def cos_at(path, types, slo, soff, pre, nx, ny):
+    """The window cosine (as stored in float32) of each bead (i, j, t) of a path; NaN for one-sided beads."""
+    out = np.full(path.shape[0], np.nan, dtype=np.float32)
+    for k in range(path.shape[0]):
+        i, j, t = path[k, 0], path[k, 1], path[k, 2]
+        a, b = types[t, 0], types[t, 1]
+        if a > 0 and b > 0:
+            out[k] = _block_cos(i, j, a, b, slo, soff, pre, nx, ny)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _window_costs_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, params, scale, prior, dx, dy, gx, gy,
+                       mx, my, wx, wy, cost):  # fmt: skip
     ntypes = types.shape[0]
     w_del, w_len, len_cap, w_anchor = params[P_DEL], params[P_LEN], params[P_LEN_CAP], params[P_ANCHOR]
     for i in range(start, stop):
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
             for t in range(ntypes):
-                cos[cell, t] = np.nan
                 cost[cell, t] = INF
                 a = types[t, 0]
                 b = types[t, 1]
@@ -138,27 +185,20 @@ def _window_cos_part(start, stop, lo, off, hi, types, slo, soff, pre, nx, ny, pa
                 if a == 0 or b == 0:
                     cost[cell, t] = w_del * (wx[i - 1] if b == 0 else wy[j - 1])
                     continue
-                block = 0.0
-                ok = True
-                for r in range(i - a, i):
-                    if j - b < slo[r] or j > slo[r] + soff[r + 1] - soff[r] - 1:
-                        ok = False
-                        break
-                    block += pre[soff[r] + j - slo[r]] - pre[soff[r] + j - b - slo[r]]
-                if ok:
-                    c = block / (nx[i - a, a] * ny[j - b, b])
-                    cos[cell, t] = c
-                    ms = np.uint64(0)
-                    mt = np.uint64(0)
-                    if w_anchor != 0.0:
-                        for r in range(i - a, i):
-                            ms |= mx[r]
-                        for r in range(j - b, j):
-                            mt |= my[r]
-                    cost[cell, t] = _pair_cost(
-                        c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], gy[j - b, b] - gx[i - a, a],
-                        ms, mt, w_len, len_cap, w_anchor,
-                    )  # fmt: skip
+                c = _block_cos(i, j, a, b, slo, soff, pre, nx, ny)
+                if np.isnan(c):
+                    continue
+                ms = np.uint64(0)
+                mt = np.uint64(0)
+                if w_anchor != 0.0:
+                    for r in range(i - a, i):
+                        ms |= mx[r]
+                    for r in range(j - b, j):
+                        mt |= my[r]
+                cost[cell, t] = _pair_cost(
+                    c, scale[t], prior[t], dx[i - a, a], dy[j - b, b], gy[j - b, b] - gx[i - a, a],
+                    ms, mt, w_len, len_cap, w_anchor,
+                )  # fmt: skip
 
 
 # Scalars only: a compiled call with array arguments increfs and decrefs each of
@@ -322,6 +362,96 @@ def backward(lo, hi, off, types, cost, ext):
 
 
 @numba.njit(cache=True)
+def node_margins(lo, hi, off, types, best, gap_s, gap_t, cost, ext):
+    """margins(..., per_node=True)[:, 0] in one backward sweep: the cost to the end is kept
+    for the rows a bead can reach (a ring of max_size + 1 rows), not for the whole band,
+    so no three band-sized arrays are made.  The same sums in the same order as
+    `backward` and `_margins_part`, so the same bits."""
+    nrows = lo.shape[0]
+    ntypes = types.shape[0]
+    reach = 0
+    for t in range(ntypes):
+        reach = max(reach, types[t, 0])
+    ring = reach + 1
+    width = 1
+    for i in range(nrows):
+        width = max(width, hi[i] - lo[i] + 1)
+    rest = np.empty((ring, width), dtype=np.float64)
+    rest_s = np.empty((ring, width), dtype=np.float64)
+    rest_t = np.empty((ring, width), dtype=np.float64)
+    out = np.empty(off[nrows], dtype=np.float32)
+    total = best[off[nrows] - 1]
+    for i in range(nrows - 1, -1, -1):
+        slot = i % ring
+        for k in range(hi[i] - lo[i] + 1):
+            rest[slot, k] = INF
+            rest_s[slot, k] = INF
+            rest_t[slot, k] = INF
+        if i == nrows - 1:
+            last = hi[i] - lo[i]
+            rest[slot, last] = 0.0
+            rest_s[slot, last] = 0.0
+            rest_t[slot, last] = 0.0
+        for j in range(hi[i], lo[i] - 1, -1):
+            k = j - lo[i]
+            acc = rest[slot, k]
+            acc_s = rest_s[slot, k]
+            acc_t = rest_t[slot, k]
+            for t in range(ntypes):
+                a = types[t, 0]
+                b = types[t, 1]
+                ni = i + a
+                nj = j + b
+                if ni >= nrows or nj < lo[ni] or nj > hi[ni]:
+                    continue
+                ncell = off[ni] + nj - lo[ni]
+                nslot = ni % ring
+                nk = nj - lo[ni]
+                c = cost[ncell, t]
+                if b == 0:
+                    v = rest_s[nslot, nk] + c
+                    vs = rest_s[nslot, nk] + ext * c
+                    vt = v
+                elif a == 0:
+                    v = rest_t[nslot, nk] + c
+                    vt = rest_t[nslot, nk] + ext * c
+                    vs = v
+                else:
+                    v = rest[nslot, nk] + c
+                    vs = v
+                    vt = v
+                acc = min(acc, v)
+                acc_s = min(acc_s, vs)
+                acc_t = min(acc_t, vt)
+            rest[slot, k] = acc
+            rest_s[slot, k] = acc_s
+            rest_t[slot, k] = acc_t
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            k = j - lo[i]
+            out[cell] = INF
+            if rest[slot, k] == INF:
+                continue
+            for t in range(ntypes):
+                a = types[t, 0]
+                b = types[t, 1]
+                pi = i - a
+                pj = j - b
+                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = off[pi] + pj - lo[pi]
+                c = cost[cell, t]
+                if b == 0:
+                    v = min(best[prev] + c, gap_s[prev] + ext * c) + rest_s[slot, k]
+                elif a == 0:
+                    v = min(best[prev] + c, gap_t[prev] + ext * c) + rest_t[slot, k]
+                else:
+                    v = best[prev] + c + rest[slot, k]
+                out[cell] = min(out[cell], np.float32(v - total))
+    return out
+
+
+@numba.njit(cache=True)
 def trace_back(lo, off, types, back, extended):
     nrows = lo.shape[0]
     i = nrows - 1
@@ -466,13 +596,13 @@ def _margins_part(start, stop, lo, hi, off, types, best, gap_s, gap_t, rest, res
 
 
 @numba.njit(cache=True)
-def path_scores(path, lo, off, types, cos, dx, dy):
+def path_scores(path, types, cos, dx, dy):
+    """1 - r clipped to [0, 1] for each bead of a path, from its window cosine cos[k]; 0 one-sided."""
     out = np.zeros(path.shape[0], dtype=np.float64)
     for k in range(path.shape[0]):
         i, j, t = path[k, 0], path[k, 1], path[k, 2]
         a, b = types[t, 0], types[t, 1]
         if a == 0 or b == 0:
             continue
-        c = cos[off[i] + j - lo[i], t]
-        out[k] = min(1.0, max(0.0, 1.0 - relative_distance(c, dx[i - a, a], dy[j - b, b])))
+        out[k] = min(1.0, max(0.0, 1.0 - relative_distance(cos[k], dx[i - a, a], dy[j - b, b])))
     return out

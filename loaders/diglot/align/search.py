@@ -86,16 +86,32 @@ class Search:
         self.gx = window_log_lengths(level.lx, len_ratio, self.max_size)
         self.gy = window_log_lengths(level.ly, 1.0, self.max_size)
         self.gap_ext = float(params.gap_ext)
-        self.cos = None
-        self.cos, self.cost = kernels.window_cos(
+        # the row prefix sums stay (a few per band cell) so that window cosines can be
+        # recomputed where needed instead of keeping a (cells, types) array of them
+        self.sims = (slo, soff, pre)
+        self._cos = None
+        self.cost = kernels.window_costs(
             lo, self.off, hi, types, slo, soff, pre, self.nx, self.ny, *self._cost_args()[5:]
         )
-        del pre
+
+    @property
+    def cos(self) -> np.ndarray:
+        """cos[cell, t]: the window cosine of every bead (NaN where impossible), made on first use."""
+        if self._cos is None:
+            self._cos = kernels.window_cos(self.lo, self.off, self.hi, self.types, *self.sims, self.nx, self.ny)
+        return self._cos
+
+    def path_cos(self, path: np.ndarray) -> np.ndarray:
+        """The window cosine of each bead of a path (float32, NaN for one-sided beads)."""
+        if self._cos is not None:  # it may hold cosines set_cos replaced
+            cells = self.off[path[:, 0]] + path[:, 1] - self.lo[path[:, 0]]
+            return self._cos[cells, path[:, 2]]
+        return kernels.cos_at(path, self.types, *self.sims, self.nx, self.ny)
 
     def _cost_args(self):
         lv = self.level
         return (
-            self.lo, self.hi, self.off, self.types, self.cos, self.pvec, self.scale, self.prior,
+            self.lo, self.hi, self.off, self.types, self._cos, self.pvec, self.scale, self.prior,
             self.dx, self.dy, self.gx, self.gy, lv.mx, lv.my, lv.wx, lv.wy,
         )  # fmt: skip
 
@@ -117,9 +133,8 @@ class Search:
 
     def node_margins(self) -> np.ndarray:
         """margins().min(axis=1): for every node, how much worse the best path through it is."""
-        rests = kernels.backward(self.lo, self.hi, self.off, self.types, self.cost, self.gap_ext)
-        ahead = (self.best, self.gap_s, self.gap_t)
-        return kernels.margins(self.lo, self.hi, self.off, self.types, ahead, rests, self.cost, self.gap_ext, True)[:, 0]
+        return kernels.node_margins(self.lo, self.hi, self.off, self.types, self.best, self.gap_s, self.gap_t,
+                                    self.cost, self.gap_ext)
 
     def cell(self, i: int, j: int) -> int:
         return int(self.off[i] + j - self.lo[i])
@@ -222,8 +237,16 @@ def path_to_beads(search: Search, path: np.ndarray) -> list[Bead]:
 
     A bead's score is 1 - r clipped to [0, 1] (r as in Params): 0 for unrelated text.
     """
-    scores = np.round(kernels.path_scores(path, search.lo, search.off, search.types, search.cos, search.dx, search.dy), 6)
-    sizes = search.types[path[:, 2]]
+    return beads_from_path(path, search.types, path_scores(search, path))
+
+
+def path_scores(search: Search, path: np.ndarray) -> np.ndarray:
+    """path_to_beads' score of each bead of the path."""
+    return np.round(kernels.path_scores(path, search.types, search.path_cos(path), search.dx, search.dy), 6)
+
+
+def beads_from_path(path: np.ndarray, types: np.ndarray, scores: np.ndarray) -> list[Bead]:
+    sizes = types[path[:, 2]]
     return [
         Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), float(sc))
         for (i, j), (a, b), sc in zip(path[:, :2].tolist(), sizes.tolist(), scores.tolist())

@@ -176,18 +176,46 @@ def low_edged(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log
 
 
 def centred_levels(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray,
-                   min_pairs: int = MIN_PAIRS) -> tuple[float, float] | None:
+                   min_pairs: int = MIN_PAIRS, memo: dict | None = None) -> tuple[float, float] | None:
     """(match, background): median centred cosine of the confident 1-1 beads (both
     sentences with positive log-odds of a counterpart), and of each one's source
     against the next one's target (on topic, nearby, not its translation).
-    None with fewer than `min_pairs` such beads."""
+    None with fewer than `min_pairs` such beads.  memo: a dict kept between calls
+    on the same documents; the cosines of pairs seen before are taken from it."""
     pairs = np.array([(b.src[0], b.tgt[0]) for b in beads if len(b.src) == len(b.tgt) == 1 and b.monotonic],
                      dtype=np.int64).reshape(-1, 2)  # fmt: skip
     pairs = pairs[(odds_x[pairs[:, 0]] > 0) & (odds_y[pairs[:, 1]] > 0)]
     if len(pairs) < min_pairs:
         return None
-    match, background = _match_and_next(x, y, means, pairs)
+    if memo and _sorted(memo["pairs"]) and _sorted(pairs):
+        match, background = _match_and_next_again(x, y, means, pairs, memo)
+    else:
+        match, background = _match_and_next(x, y, means, pairs)
+    if memo is not None:
+        memo.update(pairs=pairs, match=match, background=background)
     return float(np.median(match)), float(np.median(background))
+
+
+def _sorted(pairs: np.ndarray) -> bool:
+    return bool(np.all(pairs[1:, 0] > pairs[:-1, 0]))
+
+
+def _match_and_next_again(x, y, means, pairs: np.ndarray, memo: dict) -> tuple[np.ndarray, np.ndarray]:
+    """_match_and_next, bit for bit, computing only the cosines the memo's pairs lack: a
+    pair's match depends on it alone, its background on it and the next pair's target
+    (centred_row_cos does each row's arithmetic as _match_and_next does)."""
+    old, old_match, old_background = memo["pairs"], memo["match"], memo["background"]
+    at = np.searchsorted(old[:, 0], pairs[:, 0]).clip(0, len(old) - 1)
+    same = (old[at, 0] == pairs[:, 0]) & (old[at, 1] == pairs[:, 1])
+    match = np.empty(len(pairs))
+    match[same] = old_match[at[same]]
+    match[~same] = centred_row_cos(x, y, means, pairs[~same, 0], pairs[~same, 1])
+    at, src, nxt = at[:-1], pairs[:-1, 0], pairs[1:, 1]
+    known = (old[at, 0] == src) & (at < len(old) - 1) & (old[np.minimum(at + 1, len(old) - 1), 1] == nxt)
+    background = np.empty(len(pairs) - 1)
+    background[known] = old_background[at[known]]
+    background[~known] = centred_row_cos(x, y, means, src[~known], nxt[~known])
+    return match, background
 
 
 def _match_and_next(x, y, means, pairs: np.ndarray, chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
@@ -290,17 +318,21 @@ def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, 
     """
     lone = ({b.src[0]: k for k, b in enumerate(beads) if not b.tgt},
             {b.tgt[0]: k for k, b in enumerate(beads) if not b.src})
+    ls, lt = lone
+    # most beads have no one-sided neighbour and nothing to measure: one pass picks the rest
+    near_lone = [k for k, b in enumerate(beads) if b.src and b.tgt and b.monotonic and (
+        b.src[0] - 1 in ls or b.src[-1] + 1 in ls or b.tgt[0] - 1 in lt or b.tgt[-1] + 1 in lt)]
     taken: set[int] = set()
     grown: dict[int, Bead] = {}
-    for k, b in enumerate(beads):
-        if not (b.src and b.tgt and b.monotonic):
-            continue
+    for k in near_lone:
+        b = beads[k]
         near = [(s, i) for s, i in ((0, b.src[0] - 1), (0, b.src[-1] + 1), (1, b.tgt[0] - 1), (1, b.tgt[-1] + 1))
                 if i in lone[s] and lone[s][i] not in taken]
-        if not near:  # most beads: no one-sided neighbour, nothing to measure
+        if not near:  # its one-sided neighbours went to beads before it
             continue
         sides = (list(b.src), list(b.tgt))
         misfit = _length_misfit(lengths, *sides)
+        before: dict[int, float] = {}  # the bead's raw and centred cosines, once asked for
         best = None
         for s in (0, 1):
             side, other = sides[s], sides[1 - s]
@@ -314,8 +346,8 @@ def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, 
                     trial = (grown_side, other) if s == 0 else (other, grown_side)
                     fit = _length_misfit(lengths, *trial)
                     if misfit - fit > min_fit_gain and (best is None or fit < best[0]) \
-                            and _raw_cos(x, y, *trial) >= _raw_cos(x, y, *sides) \
-                            and centred_cos(x, y, means, *trial) >= centred_cos(x, y, means, *sides):
+                            and _raw_cos(x, y, *trial) >= _cos_before(before, 0, x, y, means, sides) \
+                            and centred_cos(x, y, means, *trial) >= _cos_before(before, 1, x, y, means, sides):
                         best = (fit, s, list(stretch), trial)
                     i = i - 1 if front else i + 1
         if best is not None:
@@ -325,6 +357,13 @@ def rejoin_fragments(beads: list[Bead], x, y, means, lengths: tuple[np.ndarray, 
     if not grown:
         return beads
     return in_order([grown.get(k, b) for k, b in enumerate(beads) if k not in taken])
+
+
+def _cos_before(memo: dict, k: int, x, y, means, sides) -> float:
+    """memo[k], computed on first use: the raw (k = 0) or centred (k = 1) cosine of the bead's sides."""
+    if k not in memo:
+        memo[k] = centred_cos(x, y, means if k else None, *sides)
+    return memo[k]
 
 
 def _raw_cos(x, y, src, tgt) -> float:
