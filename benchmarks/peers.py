@@ -1,9 +1,10 @@
 """Runners for the two aligners on precomputed sentence vectors, and a scorer.
 
-diglot:   the public ``diglot.align.align(src texts, tgt texts, max_size=4)``
+diglot:   the public ``diglot.align.align(src texts, tgt texts, max_size=MAX_SIZE)``
           with an embedder that serves the precomputed vectors
           (``StoredVectors``), and its DP kernel alone,
-          ``diglot.align.align_vectors(src, tgt, max_size=4)``.
+          ``diglot.align.align_vectors(src, tgt, max_size=MAX_SIZE)``; MAX_SIZE is
+          align()'s default, ``diglot.align.costs.MAX_SIZE`` (5).
 Vecalign: the DP of Thompson & Koehn (2019) as packaged on PyPI by
           ``sentalign`` (``sentalign.dp_utils.vecalign``), driven the way
           ``sentalign.sentalign`` drives it, but fed the same sentence vectors
@@ -11,8 +12,9 @@ Vecalign: the DP of Thompson & Koehn (2019) as packaged on PyPI by
           sum of sentence vectors j-k+1..j (front-padded with zero vectors, which
           Vecalign's DP never reads), and the bead types are exactly diglot's,
           every (x, y) with x, y >= 1 and x + y <= MAX_SIZE + 1 (Vecalign's
-          alignment_max_size = 5), plus its own 1-0/0-1; only MAX_SIZE = 4
-          overlap layers are built, the most any of those types reads.
+          alignment_max_size = MAX_SIZE + 1, 6: between its CLI's default 4
+          and sentalign's 8), plus its own 1-0/0-1; only MAX_SIZE overlap
+          layers are built, the most any of those types reads.
           The other knobs are sentalign's defaults (del_percentile_frac=0.2,
           max_size_full_dp=300, costs_sample_size=20000, num_samps_for_norm=100,
           search buffer 5, so width_over2 = ceil(5 / 2) + 5 = 8).
@@ -30,7 +32,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-MAX_SIZE = 4  # sentences a side in one bead, for both aligners: align()'s default
+# Sentences a side in one bead, for both aligners: align()'s default, diglot.align.costs.MAX_SIZE
+# (a test holds them equal; not imported, so that a Vecalign process does not load diglot and numba).
+MAX_SIZE = 5
 
 VECALIGN_KNOBS = dict(
     del_percentile_frac=0.2,
@@ -162,7 +166,7 @@ def vecalign_types(max_size: int = MAX_SIZE) -> list[tuple[int, int]]:
     """diglot's non-empty bead types: a, b >= 1, a, b <= max_size, a + b <= max_size + 1.
 
     That is exactly Vecalign's ``make_alignment_types(max_size + 1)`` (x + y <=
-    alignment_max_size), so ``alignment_max_size = 5`` matches diglot's max_size=4.
+    alignment_max_size), so ``alignment_max_size = max_size + 1`` matches diglot's max_size.
     """
     return [(x, y) for x in range(1, max_size + 1) for y in range(1, max_size + 1) if x + y <= max_size + 1]
 

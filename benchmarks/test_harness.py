@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -59,8 +61,15 @@ def test_vecalign_types_match_diglot():
     if peers.diglot_available():
         from diglot.align.costs import bead_types
 
-        diglot_types = {tuple(int(x) for x in t) for t in bead_types(4)} - {(1, 0), (0, 1)}
-        assert diglot_types == set(peers.vecalign_types(4))
+        for size in (4, 5):
+            diglot_types = {tuple(int(x) for x in t) for t in bead_types(size)} - {(1, 0), (0, 1)}
+            assert diglot_types == set(peers.vecalign_types(size))
+
+
+def test_both_aligners_are_benchmarked_at_align_defaults_max_size():
+    from diglot.align import align, costs
+
+    assert peers.MAX_SIZE == costs.MAX_SIZE == inspect.signature(align).parameters["max_size"].default
 
 
 def test_strict_f1_matches_vecalign_score():

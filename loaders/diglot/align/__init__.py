@@ -203,9 +203,9 @@ def align(
     """Align two documents given as sentence lists; every sentence lands in exactly one bead.
 
     Beads come in document order, at most `max_size` sentences a side and
-    `max_size` + 1 in all (costs.MAX_SIZE, 4).  max_size=5 also reaches the
-    1-5, 2-4 and 3-3 beads that real translations have (beads of six sentences
-    pay costs.Params.large), at a larger memory peak.  Beads found out of order
+    `max_size` + 1 in all (costs.MAX_SIZE, 5: the 1-5, 2-4 and 3-3 beads real
+    translations have; beads of six sentences pay costs.Params.large).
+    max_size=4 takes less time and memory.  Beads found out of order
     (moved=True) have monotonic=False.  `info`, if given, receives counts such
     as the number of windows embedded.
     """

@@ -68,8 +68,8 @@ TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "margin", "one_to_one_margin", "o
                       "neighbour_size", "one_to_one_edge_leak")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "in_run")
 
-TWO_SIDED_COEF = (1.9983, 0.6160, 1.8007, -1.4341, -0.1448, -0.6190, 0.9264, 0.8079, -1.7975, -1.1896, -1.1491, -2.0257)
-ONE_SIDED_COEF = (-1.1104, -0.9090, -10.2516, 0.8169, 2.6885)
+TWO_SIDED_COEF = (1.5477, 0.4268, 1.9536, -1.5918, 0.2038, -0.3596, 0.8311, 0.8363, -1.6087, -1.1420, -0.9993, -2.0796)
+ONE_SIDED_COEF = (-1.1007, -0.8951, -9.9515, 0.8244, 2.8836)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1

@@ -11,12 +11,11 @@ P_DEL, P_LEN, P_LEN_CAP, P_ANCHOR = range(4)
 
 DEL_S, DEL_T = 0, 1  # every type table starts with the deletion (1-0) and the insertion (0-1)
 LARGE_BEAD = 6  # sentences in a bead (both sides) from which Params.large is added
-# Most sentences a side in one bead, by default (a + b <= MAX_SIZE + 1).  5 would
-# reach the 1-5, 2-4 and 3-3 beads real translations have, and strict F1 rises
-# with it on Text+Berg dev and every set planted from it (align_tune.py
-# --max-size 5), but the DP's band arrays grow with the bead types: align()'s
-# peak goes past 1 GB at 100,000 sentences a side and past 8 GB at 1,000,000.
-MAX_SIZE = 4
+# Most sentences a side in one bead, by default (a + b <= MAX_SIZE + 1).  5 reaches
+# the 1-5, 2-4 and 3-3 beads real translations have; strict F1 rises with it on
+# Text+Berg dev and on every set planted from it (align_tune.py --max-size 4
+# gives the other side of the trade: less time and memory).
+MAX_SIZE = 5
 # characters added to both lengths of a length ratio, so that short lines (a
 # heading, a number) are not judged by a ratio of a few characters
 LENGTH_SMOOTHING = 20.0

@@ -70,7 +70,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="with --embedder precomputed: an overlaps text file and its .emb file (repeatable)",
     )
     parser.add_argument("--max-size", type=int, default=None,
-                        help="most sentences a side in one bead (default: align()'s, diglot.align.costs.MAX_SIZE = 4)")
+                        help="most sentences a side in one bead (default: align()'s, diglot.align.costs.MAX_SIZE = 5)")
     parser.add_argument("--format", choices=FORMATS, default="vecalign", help="output format (default vecalign)")
     parser.add_argument("--segment", action="store_true", help="inputs are raw text: split them into sentences first")
     parser.add_argument("--sentences-out", nargs=2, metavar=("SRC_FILE", "TGT_FILE"),
