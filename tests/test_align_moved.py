@@ -146,3 +146,29 @@ def test_a_moved_sentence_whose_bead_matches_nearby_is_freed_by_its_lone_match(m
     gained = count().moved_found
     monkeypatch.setattr(api, "MOVED_MIN_GAIN", None)
     assert gained >= count().moved_found + 4
+
+
+def test_the_lone_match_of_a_high_odds_sentence_is_searched_within_its_reach():
+    """_best_lone_within: each row's best one-sided sentence of the other side among
+    those within the band around the diagonal, whatever the 1024-row blocks; rows
+    with none in reach get no entry; reach None searches them all."""
+    from diglot.align.moved import _best_lone_within
+    from diglot.align.unmatched import centred_unit
+
+    rng = np.random.default_rng(7)
+    n, m = 3000, 3300
+    x, y = rng.normal(size=(n, 16)).astype(np.float32), rng.normal(size=(m, 16)).astype(np.float32)
+    means = (x.mean(0).astype(np.float64), y.mean(0).astype(np.float64))
+    rows = np.sort(rng.choice(n, 1500, replace=False))
+    lone = np.sort(rng.choice(m, 150, replace=False))
+    for reach in (None, 3, 40):
+        got = _best_lone_within(rows, 0, (x, y), means, lone, reach)
+        width = m if reach is None else int(np.ceil(reach * m / n))
+        want = {}
+        for i in rows.tolist():
+            cand = lone[np.abs(lone - int((i + 0.5) * m / n)) <= width]
+            if len(cand):
+                cos = centred_unit(y, cand, means[1]) @ centred_unit(x, [i], means[0])[0]
+                want[(0, i)] = int(cand[cos.argmax()])
+        assert {k: p for k, (_, p) in got.items()} == want
+        assert reach != 3 or len(want) < len(rows)  # a narrow reach leaves some rows without a match

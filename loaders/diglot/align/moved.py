@@ -65,7 +65,8 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
 def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
                      max_log_odds: float, min_share: float, odds_blind: bool = False,
                      min_gain: float | None = None, lengths: tuple | None = None, max_misfit: float = 0.0,
-                     debris: tuple | None = None, max_pool: int = 20000) -> tuple[list[Bead], dict]:
+                     debris: tuple | None = None, reach: int | None = None,
+                     max_pool: int = 20000) -> tuple[list[Bead], dict]:
     """Take out of a bead an edge sentence that moved here: the path glues a lone moved
     sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
     the beads and {(side, sentence): a sentence still in its bead} for `reglue`
@@ -91,7 +92,12 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     those), whose near-random direction is close to some lone line by chance.
     A moved sentence's odds are high when a neighbour in its bead matches
     nearby; its own translation elsewhere still tells it apart.  Such a
-    sentence goes even when the bead's centred cosine drops without it.
+    sentence goes even when the bead's centred cosine drops without it.  Its
+    lone match is looked for within `reach` sentences (None: anywhere) of where the diagonal
+    puts it (scaled by the length ratio, as neighbours.py's band): a passage
+    moves within its chapter, and the search costs the same per sentence at
+    every document size instead of growing with the one-sided sentences of a
+    whole book.
     """
     means, levels = centred
     odds = (odds_x, odds_y)
@@ -99,7 +105,7 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     # a cosine is at most 1: a sentence closer than 1 - gain to its own bead cannot gain enough
     # anywhere, and most bead members are (the matrix product against the lone pool is the cost)
     best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds, max_pool,
-                            None if min_gain is None else 1.0 - gain)
+                            None if min_gain is None else 1.0 - gain, reach)
     if not best:
         return beads, {}
     bound = levels[1] + min_share * (levels[0] - levels[1])
@@ -164,12 +170,14 @@ def _cos_to(x, y, means, s: int, k: int, other) -> float:
 
 
 def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int,
-                     max_bead_cos: float | None = None) -> dict:
+                     max_bead_cos: float | None = None, reach: int | None = None) -> dict:
     """{(side, sentence): (best centred cosine to a one-sided sentence of the other side, that
     sentence)} for the edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`
-    (None: all) or, given `max_bead_cos`, a centred cosine to their bead's other side of at
-    most that."""
-    lone = ([b.src[0] for b in beads if b.src and not b.tgt][:max_pool], [b.tgt[0] for b in beads if b.tgt and not b.src][:max_pool])
+    (None: all; among the first `max_pool` one-sided sentences) or, given `max_bead_cos`, a
+    centred cosine to their bead's other side of at most that (among those within `reach`; None:
+    all)."""
+    every_lone = ([b.src[0] for b in beads if b.src and not b.tgt], [b.tgt[0] for b in beads if b.tgt and not b.src])
+    lone = (every_lone[0][:max_pool], every_lone[1][:max_pool])
     edges: tuple[list[int], list[int]] = ([], [])
     loose: tuple[list[int], list[int]] = ([], [])  # edges above the odds gate, and
     facing: tuple[list, list] = ([], [])  # their bead's other side
@@ -190,12 +198,13 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_p
                             loose[s].append(e)
                             facing[s].append((b.tgt, b.src)[s])
     vecs = (x, y)
+    best = {}
     for s in (0, 1):
         if loose[s]:
             cos = _cos_to_sides(vecs[s], vecs[1 - s], means[s], means[1 - s], loose[s], facing[s])
             # the slack covers float32's error: the filter must never drop one the exact cosine keeps
-            edges[s].extend(np.array(loose[s])[cos <= max_bead_cos + 1e-4].tolist())
-    best = {}
+            near = np.sort(np.array(loose[s])[cos <= max_bead_cos + 1e-4])
+            best.update(_best_lone_within(near, s, vecs, means, np.sort(np.asarray(every_lone[1 - s], dtype=np.int64)), reach))
     for s in (0, 1):
         if not edges[s] or not lone[1 - s]:
             continue
@@ -210,6 +219,32 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_p
             top = (unit.astype(np.float32) @ pool32.T).argmax(axis=1)
             partners = [lone[1 - s][t] for t in top.tolist()]
             best.update(((s, k), (float(c), p)) for k, c, p in zip(rows, (unit * pool[top]).sum(axis=1), partners))
+    return best
+
+
+def _best_lone_within(rows: np.ndarray, s: int, vecs, means, lone: np.ndarray, reach: int | None) -> dict:
+    """_best_lone_match's search for sorted `rows` of side s among the `lone` sentences of the
+    other side that lie within the band |j - c(i)| <= reach * max(1, m / n) of the diagonal."""
+    own, other = vecs[s], vecs[1 - s]
+    scale = len(other) / max(len(own), 1)
+    width = len(other) if reach is None else int(np.ceil(reach * max(1.0, scale)))
+    centre = np.floor((rows + 0.5) * scale).astype(np.int64)
+    best = {}
+    for start in range(0, len(rows), 1024):
+        block, mid = rows[start : start + 1024], centre[start : start + 1024]
+        lo, hi = np.searchsorted(lone, mid[0] - width), np.searchsorted(lone, mid[-1] + width, side="right")
+        if lo == hi:
+            continue
+        cand = lone[lo:hi]
+        pool = centred_unit(other, cand, means[1 - s])
+        unit = centred_unit(own, block, means[s])
+        sim = unit.astype(np.float32) @ pool.astype(np.float32).T
+        sim[np.abs(cand[None, :] - mid[:, None]) > width] = -np.inf
+        top = sim.argmax(axis=1)
+        found = np.isfinite(sim[np.arange(len(block)), top])
+        # as in _best_lone_match: BLAS picks the match, numpy sums the cosine judged in float64
+        cos = (unit * pool[top]).sum(axis=1)
+        best.update(((s, int(k)), (float(c), int(cand[t]))) for k, c, t, ok in zip(block, cos, top, found) if ok)
     return best
 
 
