@@ -156,6 +156,8 @@ def repeats(n: int) -> int:
 
 def _vecalign_skip(n: int, points: list[tuple[int, float, float]], budget: float) -> str | None:
     """Why Vecalign is not run at n (extrapolated from its largest measured size), or None."""
+    from benchmarks import peers
+
     if not points:
         return None
     n0, t0, mb0 = points[-1]
@@ -165,8 +167,8 @@ def _vecalign_skip(n: int, points: list[tuple[int, float, float]], budget: float
     half = (machine()["memory_gb"] or 0) * 1024 / 2
     if half and est_mb > half:
         return (f"skipped: extrapolated peak {est_mb / 1024:.0f} GB > half of this machine's "
-                f"{2 * half / 1024:.0f} GB (its four window-vector layers alone take "
-                f"{2 * 4 * n * 384 * 4 / 2**30:.1f} GB at this N); extrapolated time {est_s:.0f} s")  # fmt: skip
+                f"{2 * half / 1024:.0f} GB (its {peers.MAX_SIZE} window-vector layers a side alone take "
+                f"{2 * peers.MAX_SIZE * n * 384 * 4 / 2**30:.1f} GB at this N); extrapolated time {est_s:.0f} s")  # fmt: skip
     if est_s > budget:
         return f"skipped: extrapolated {est_s:.0f} s > budget {budget:.0f} s"
     return None

@@ -213,3 +213,13 @@ def test_align_tune_refuses_a_max_size_below_one(capsys):
         align_tune.main(["--max-size", "0"])
     assert stop.value.code == 2
     assert "--max-size: must be a whole number of at least 1, got '0'" in capsys.readouterr().err
+
+
+def test_vecalign_is_skipped_where_its_memory_would_not_fit(monkeypatch):
+    from benchmarks import report
+
+    monkeypatch.setattr(report, "machine", lambda: {"memory_gb": 24})
+    points = [(10_000, 2.4, 419.0), (100_000, 31.3, 3788.0)]
+    why = report._vecalign_skip(1_000_000, points, budget=600)
+    assert why.startswith("skipped: extrapolated peak 37 GB") and f"its {peers.MAX_SIZE} window-vector layers" in why
+    assert report._vecalign_skip(200_000, points, budget=600) is None
