@@ -311,6 +311,32 @@ def forward(lo, hi, off, types, cost, ext):
     return best, gap_s, gap_t, back, extended
 
 
+@numba.njit(cache=True, inline="always")
+def _rest_through(a, b, c, ext, rest, rest_s, rest_t):
+    """Cheapest cost to the end (any state, inside a source gap, inside a target gap) by a
+    bead of type (a, b) costing c into a node whose costs to the end are rest, rest_s, rest_t:
+    a gap bead next to one of its own side costs `ext` times less."""
+    if b == 0:
+        v = rest_s + c
+        return v, rest_s + ext * c, v
+    if a == 0:
+        v = rest_t + c
+        return v, v, rest_t + ext * c
+    v = rest + c
+    return v, v, v
+
+
+@numba.njit(cache=True, inline="always")
+def _cost_through(a, b, c, ext, best, gap_s, gap_t, rest, rest_s, rest_t):
+    """Cost of the best whole path through a bead of type (a, b) costing c, from a node
+    reached at best (gap_s, gap_t: inside a gap) to one whose costs to the end are rest, rest_s, rest_t."""
+    if b == 0:
+        return min(best + c, gap_s + ext * c) + rest_s
+    if a == 0:
+        return min(best + c, gap_t + ext * c) + rest_t
+    return best + c + rest
+
+
 @numba.njit(cache=True)
 def backward(lo, hi, off, types, cost, ext):
     """Cheapest cost from each node to the end (any state, and inside a source or
@@ -339,19 +365,7 @@ def backward(lo, hi, off, types, cost, ext):
                 if ni >= nrows or nj < lo[ni] or nj > hi[ni]:
                     continue
                 ncell = off[ni] + nj - lo[ni]
-                c = cost[ncell, t]
-                if b == 0:
-                    v = rest_s[ncell] + c
-                    vs = rest_s[ncell] + ext * c
-                    vt = v
-                elif a == 0:
-                    v = rest_t[ncell] + c
-                    vt = rest_t[ncell] + ext * c
-                    vs = v
-                else:
-                    v = rest[ncell] + c
-                    vs = v
-                    vt = v
+                v, vs, vt = _rest_through(a, b, cost[ncell, t], ext, rest[ncell], rest_s[ncell], rest_t[ncell])
                 acc = min(acc, v)
                 acc_s = min(acc_s, vs)
                 acc_t = min(acc_t, vt)
@@ -363,10 +377,10 @@ def backward(lo, hi, off, types, cost, ext):
 
 @numba.njit(cache=True)
 def node_margins(lo, hi, off, types, best, gap_s, gap_t, cost, ext):
-    """margins(..., per_node=True)[:, 0] in one backward sweep: the cost to the end is kept
+    """margins(...).min(axis=1) in one backward sweep: the cost to the end is kept
     for the rows a bead can reach (a ring of max_size + 1 rows), not for the whole band,
-    so no three band-sized arrays are made.  The same sums in the same order as
-    `backward` and `_margins_part`, so the same bits."""
+    so no three band-sized arrays are made.  The same steps (_rest_through, _cost_through)
+    as `backward` and `_margins_part`, so the same bits."""
     nrows = lo.shape[0]
     ntypes = types.shape[0]
     reach = 0
@@ -407,19 +421,8 @@ def node_margins(lo, hi, off, types, best, gap_s, gap_t, cost, ext):
                 ncell = off[ni] + nj - lo[ni]
                 nslot = ni % ring
                 nk = nj - lo[ni]
-                c = cost[ncell, t]
-                if b == 0:
-                    v = rest_s[nslot, nk] + c
-                    vs = rest_s[nslot, nk] + ext * c
-                    vt = v
-                elif a == 0:
-                    v = rest_t[nslot, nk] + c
-                    vt = rest_t[nslot, nk] + ext * c
-                    vs = v
-                else:
-                    v = rest[nslot, nk] + c
-                    vs = v
-                    vt = v
+                v, vs, vt = _rest_through(a, b, cost[ncell, t], ext, rest[nslot, nk], rest_s[nslot, nk],
+                                          rest_t[nslot, nk])
                 acc = min(acc, v)
                 acc_s = min(acc_s, vs)
                 acc_t = min(acc_t, vt)
@@ -440,13 +443,8 @@ def node_margins(lo, hi, off, types, best, gap_s, gap_t, cost, ext):
                 if pi < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
                 prev = off[pi] + pj - lo[pi]
-                c = cost[cell, t]
-                if b == 0:
-                    v = min(best[prev] + c, gap_s[prev] + ext * c) + rest_s[slot, k]
-                elif a == 0:
-                    v = min(best[prev] + c, gap_t[prev] + ext * c) + rest_t[slot, k]
-                else:
-                    v = best[prev] + c + rest[slot, k]
+                v = _cost_through(a, b, cost[cell, t], ext, best[prev], gap_s[prev], gap_t[prev],
+                                  rest[slot, k], rest_s[slot, k], rest_t[slot, k])
                 out[cell] = min(out[cell], np.float32(v - total))
     return out
 
@@ -554,11 +552,10 @@ def centre_and_scale(start, stop, vecs, mean):
             vecs[r, k] /= norm
 
 
-def margins(lo, hi, off, types, ahead, rests, cost, ext, per_node=False):
+def margins(lo, hi, off, types, ahead, rests, cost, ext):
     """out[cell, t]: how much worse the best path through that bead is than the best path
-    (float32, inf where there is none); per_node: out[cell, 0], the least over the beads
-    ending at the node, without the (cells, types) array."""
-    out = np.empty((off[-1], 1 if per_node else types.shape[0]), dtype=np.float32)
+    (float32, inf where there is none)."""
+    out = np.empty((off[-1], types.shape[0]), dtype=np.float32)
     in_threads(_margins_part, off, lo, hi, off, types, *ahead, *rests, cost, ext, out, cost=types.shape[0])
     return out
 
@@ -570,8 +567,8 @@ def _margins_part(start, stop, lo, hi, off, types, best, gap_s, gap_t, rest, res
     total = best[off[nrows] - 1]
     for i in range(start, stop):
         for cell in range(off[i], off[i + 1]):
-            for col in range(out.shape[1]):
-                out[cell, col] = INF
+            for t in range(ntypes):
+                out[cell, t] = INF
         for j in range(lo[i], hi[i] + 1):
             cell = off[i] + j - lo[i]
             if rest[cell] == INF:
@@ -584,15 +581,9 @@ def _margins_part(start, stop, lo, hi, off, types, best, gap_s, gap_t, rest, res
                 if pi < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
                 prev = off[pi] + pj - lo[pi]
-                c = cost[cell, t]
-                if b == 0:
-                    v = min(best[prev] + c, gap_s[prev] + ext * c) + rest_s[cell]
-                elif a == 0:
-                    v = min(best[prev] + c, gap_t[prev] + ext * c) + rest_t[cell]
-                else:
-                    v = best[prev] + c + rest[cell]
-                col = 0 if out.shape[1] == 1 else t
-                out[cell, col] = min(out[cell, col], np.float32(v - total))
+                v = _cost_through(a, b, cost[cell, t], ext, best[prev], gap_s[prev], gap_t[prev],
+                                  rest[cell], rest_s[cell], rest_t[cell])
+                out[cell, t] = min(out[cell, t], np.float32(v - total))
 
 
 @numba.njit(cache=True)
