@@ -200,51 +200,45 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_p
     vecs = (x, y)
     best = {}
     for s in (0, 1):
+        if edges[s]:
+            best.update(_best_lone_within(np.sort(edges[s]), s, vecs, means, np.sort(lone[1 - s]), None))
         if loose[s]:
             cos = _cos_to_sides(vecs[s], vecs[1 - s], means[s], means[1 - s], loose[s], facing[s])
             # the slack covers float32's error: the filter must never drop one the exact cosine keeps
             near = np.sort(np.array(loose[s])[cos <= max_bead_cos + 1e-4])
-            best.update(_best_lone_within(near, s, vecs, means, np.sort(np.asarray(every_lone[1 - s], dtype=np.int64)), reach))
-    for s in (0, 1):
-        if not edges[s] or not lone[1 - s]:
-            continue
-        pool = centred_unit(vecs[1 - s], lone[1 - s], means[1 - s])
-        pool32 = pool.astype(np.float32)
-        for start in range(0, len(edges[s]), 1024):
-            rows = edges[s][start : start + 1024]
-            unit = centred_unit(vecs[s], rows, means[s])
-            # BLAS finds the best match, in float32 (half the time of the product); its cosine
-            # is then summed in float64 by numpy itself, so the value judged does not depend on
-            # the machine's kernels (unmatched.py)
-            top = (unit.astype(np.float32) @ pool32.T).argmax(axis=1)
-            partners = [lone[1 - s][t] for t in top.tolist()]
-            best.update(((s, k), (float(c), p)) for k, c, p in zip(rows, (unit * pool[top]).sum(axis=1), partners))
+            best.update(_best_lone_within(near, s, vecs, means, np.sort(every_lone[1 - s]), reach))
     return best
 
 
 def _best_lone_within(rows: np.ndarray, s: int, vecs, means, lone: np.ndarray, reach: int | None) -> dict:
-    """_best_lone_match's search for sorted `rows` of side s among the `lone` sentences of the
-    other side that lie within the band |j - c(i)| <= reach * max(1, m / n) of the diagonal."""
+    """_best_lone_match's search for sorted `rows` of side s among the sorted `lone` sentences
+    of the other side that lie within the band |j - c(i)| <= reach * max(1, m / n) of the
+    diagonal (reach None: all of them)."""
+    if not len(rows) or not len(lone):
+        return {}
     own, other = vecs[s], vecs[1 - s]
     scale = len(other) / max(len(own), 1)
     width = len(other) if reach is None else int(np.ceil(reach * max(1.0, scale)))
     centre = np.floor((rows + 0.5) * scale).astype(np.int64)
+    pool = centred_unit(other, lone, means[1 - s])
+    pool32 = pool.astype(np.float32)
     best = {}
     for start in range(0, len(rows), 1024):
         block, mid = rows[start : start + 1024], centre[start : start + 1024]
         lo, hi = np.searchsorted(lone, mid[0] - width), np.searchsorted(lone, mid[-1] + width, side="right")
         if lo == hi:
             continue
-        cand = lone[lo:hi]
-        pool = centred_unit(other, cand, means[1 - s])
         unit = centred_unit(own, block, means[s])
-        sim = unit.astype(np.float32) @ pool.astype(np.float32).T
-        sim[np.abs(cand[None, :] - mid[:, None]) > width] = -np.inf
+        # BLAS finds the best match, in float32 (half the time of the product); its cosine
+        # is then summed in float64 by numpy itself, so the value judged does not depend on
+        # the machine's kernels (unmatched.py)
+        sim = unit.astype(np.float32) @ pool32[lo:hi].T
+        if reach is not None:
+            sim[np.abs(lone[None, lo:hi] - mid[:, None]) > width] = -np.inf
         top = sim.argmax(axis=1)
         found = np.isfinite(sim[np.arange(len(block)), top])
-        # as in _best_lone_match: BLAS picks the match, numpy sums the cosine judged in float64
-        cos = (unit * pool[top]).sum(axis=1)
-        best.update(((s, int(k)), (float(c), int(cand[t]))) for k, c, t, ok in zip(block, cos, top, found) if ok)
+        cos = (unit * pool[lo + top]).sum(axis=1)
+        best.update(((s, int(k)), (float(c), int(lone[lo + t]))) for k, c, t, ok in zip(block, cos, top, found) if ok)
     return best
 
 
