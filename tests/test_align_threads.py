@@ -47,3 +47,49 @@ def test_align_gives_the_same_beads_on_any_number_of_threads(monkeypatch, count)
     assert [(b.src, b.tgt, b.score, b.monotonic, b.confidence) for b in one] == [
         (b.src, b.tgt, b.score, b.monotonic, b.confidence) for b in many
     ]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_the_neighbourhood_is_the_same_on_any_number_of_threads(monkeypatch, count):
+    from diglot.align.neighbours import BLOCK, neighbourhood
+
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((9 * BLOCK + 5, 16)).astype(np.float32)
+    y = rng.standard_normal((7 * BLOCK + 3, 16)).astype(np.float32)
+    monkeypatch.setattr(threads, "MIN_PARALLEL_WORK", 64)
+    monkeypatch.setattr(numba.config, "NUMBA_NUM_THREADS", 1)
+    one = neighbourhood(x, y, 1, band=40)
+    monkeypatch.setattr(numba.config, "NUMBA_NUM_THREADS", count)
+    many = neighbourhood(x, y, 1, band=40)
+    assert np.array_equal(one[0], many[0]) and np.array_equal(one[1], many[1])
+
+
+def test_blas_runs_on_one_thread_inside_align_and_gets_its_threads_back(monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import diglot.align as align_module
+
+    def blas_threads():
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    seen = {}
+
+    class Watching:
+        def embed(self, texts):
+            seen["embedding"] = blas_threads()
+            return np.eye(len(texts), 8, dtype=np.float32)
+
+    def watched(x, y, k):
+        seen["aligning"] = blas_threads()
+        return neighbourhood(x, y, k)
+
+    neighbourhood = align_module.neighbourhood
+    monkeypatch.setattr(align_module, "neighbourhood", watched)
+    with threadpool_limits(limits=2, user_api="blas"):
+        align(["a", "b"], ["c", "d"], embedder=Watching())
+        assert seen == {"embedding": {2}, "aligning": {1}}
+        assert blas_threads() == {2}
+        with threads.serial_blas():  # another caller holds the limit: align() leaves it held
+            align(["a", "b"], ["c", "d"], embedder=Watching())
+            assert blas_threads() == {1}
+        assert blas_threads() == {2}

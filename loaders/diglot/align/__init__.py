@@ -57,6 +57,7 @@ from diglot.align.moved import find_moved, free_moved_edges, reglue, split_swaps
 from diglot.align.neighbours import neighbourhood
 from diglot.align.prune import bead_scores, detach_weak, in_order
 from diglot.align.search import Level, Search, beads_from_path, coarse_to_fine, path_scores
+from diglot.align.threads import serial_blas
 from diglot.align.unmatched import centred_levels, rejoin_fragments, side_means, split_unrelated, trim_runs
 from diglot.align.vectors import align_vectors
 from diglot.errors import DiglotError
@@ -246,22 +247,23 @@ def _align_lines(src, tgt, emb, max_size, moved, params, refine, counterpart_pas
     the passes over its beads, then each bead's score and confidence."""
     vecs = emb.embed([s.strip() for s in src] + [t.strip() for t in tgt])
     x, y = np.ascontiguousarray(vecs[: len(src)]), np.ascontiguousarray(vecs[len(src) :])
-    (ls, wx), (lt, wy) = lengths_and_weights(src, FULL_SENTENCE_AT), lengths_and_weights(tgt, FULL_SENTENCE_AT)
-    near = neighbourhood(x, y, NEAR_K)
-    dp_beads, dp_margins, odds, ratio = _search(
-        src, tgt, x, y, (ls, lt), (wx, wy), near, emb, max_size, params, refine, counterpart_pass, stats
-    )  # fmt: skip
-    stats["counterpart_odds"] = odds
-    beads = _refine_beads(dp_beads, x, y, near, (wx < 1.0, wy < 1.0), odds, (ls, lt, ratio), max_size, moved, counterpart_pass)
-    scores = bead_scores(beads, x, y)
-    margin = dict(zip(((b.src, b.tgt) for b in dp_beads), dp_margins.tolist()))
-    two, one = bead_features(
-        beads, margin, odds, (smoothed(odds.src, ODDS_REACH), smoothed(odds.tgt, ODDS_REACH)), np.array(scores),
-        (ls, lt, ratio), (x, y),
-    )
-    stats["bead_features"] = (two, one)
-    confidence = confidences(beads, two, one).tolist()
-    return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
+    with serial_blas():  # the embedder above may want every BLAS thread; the arrays below do not
+        (ls, wx), (lt, wy) = lengths_and_weights(src, FULL_SENTENCE_AT), lengths_and_weights(tgt, FULL_SENTENCE_AT)
+        near = neighbourhood(x, y, NEAR_K)
+        dp_beads, dp_margins, odds, ratio = _search(
+            src, tgt, x, y, (ls, lt), (wx, wy), near, emb, max_size, params, refine, counterpart_pass, stats
+        )  # fmt: skip
+        stats["counterpart_odds"] = odds
+        beads = _refine_beads(dp_beads, x, y, near, (wx < 1.0, wy < 1.0), odds, (ls, lt, ratio), max_size, moved, counterpart_pass)
+        scores = bead_scores(beads, x, y)
+        margin = dict(zip(((b.src, b.tgt) for b in dp_beads), dp_margins.tolist()))
+        two, one = bead_features(
+            beads, margin, odds, (smoothed(odds.src, ODDS_REACH), smoothed(odds.tgt, ODDS_REACH)), np.array(scores),
+            (ls, lt, ratio), (x, y),
+        )
+        stats["bead_features"] = (two, one)
+        confidence = confidences(beads, two, one).tolist()
+        return [Bead(b.src, b.tgt, s, b.monotonic, c) for b, s, c in zip(beads, scores, confidence)]
 
 
 def _search(src, tgt, x, y, lens, weights, near, emb, max_size, params, refine, counterpart_pass, stats):

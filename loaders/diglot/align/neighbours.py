@@ -14,6 +14,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from diglot.align.threads import in_threads
+
 # Half-width of the band in sentences of the longer side.  The best of more candidates
 # is closer, so an unbounded search gives a sentence without counterpart a different
 # normaliser in a long document than in a short one.  2 * 256 + 1 candidates is about
@@ -43,15 +45,29 @@ def neighbourhood(x: np.ndarray, y: np.ndarray, k: int, band: int = BAND):
         return None, None
     centre = np.floor((np.arange(n) + 0.5) * (m / n)).astype(np.int64)
     width = int(np.ceil(band * max(1.0, m / n)))
+    starts = np.arange(0, n, BLOCK)
     near_x = np.empty(n)
+    if k == 1:  # the aligner's case: maxima over each row's and column's cells, no mask or sort
+        # blocks' columns overlap, so each thread keeps its own column maxima; the
+        # maximum of those is the same whatever the split
+        col_parts: list[np.ndarray] = []
+
+        def blocks(a: int, b: int) -> None:
+            col_max = np.full(m, -np.inf)
+            for start in starts[a:b].tolist():
+                rows = centre[start : start + BLOCK]
+                lo, hi = max(0, int(rows[0]) - width), min(m, int(rows[-1]) + width + 1)
+                sim = x[start : start + len(rows)] @ y[lo:hi].T
+                _band_max(sim, rows - lo, width, near_x[start : start + len(rows)], col_max[lo:hi])
+            col_parts.append(col_max)
+
+        in_threads(blocks, len(starts), cost=BLOCK * (BLOCK + 2 * width))
+        return near_x, _finite_mean(np.max(col_parts, axis=0)[None, :])
     top_y = np.full((k, m), -np.inf)
-    for start in range(0, n, BLOCK):
+    for start in starts.tolist():
         rows = centre[start : start + BLOCK]
         lo, hi = max(0, int(rows[0]) - width), min(m, int(rows[-1]) + width + 1)
         sim = x[start : start + len(rows)] @ y[lo:hi].T
-        if k == 1:  # the aligner's case: maxima over each row's and column's cells, no mask or sort
-            _band_max(sim, rows - lo, width, near_x[start : start + len(rows)], top_y[0, lo:hi])
-            continue
         sim[np.abs(np.arange(lo, hi)[None, :] - rows[:, None]) > width] = -np.inf
         kx = min(k, hi - lo)
         near_x[start : start + len(rows)] = _finite_mean(np.partition(sim, hi - lo - kx, axis=1)[:, -kx:].T)
@@ -59,7 +75,7 @@ def neighbourhood(x: np.ndarray, y: np.ndarray, k: int, band: int = BAND):
     return near_x, _finite_mean(top_y)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _band_max(sim, centre, width, row_max, col_max):
     """row_max[r] = max of sim[r] over |c - centre[r]| <= width; col_max[c] = max(itself,
     the same cells of column c)."""

@@ -10,10 +10,15 @@ NUMBA_NUM_THREADS (default: the machine's cores) caps the thread count.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numba
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 # Band cells' worth of work each thread must get: on less, starting threads
 # costs more than it saves (the coarse levels' small bands).
@@ -45,3 +50,38 @@ def in_threads(kernel, extent, *args, cost: float = 1.0) -> None:
     with ThreadPoolExecutor(threads) as pool:
         for done in [pool.submit(kernel, int(a), int(b), *args) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]:
             done.result()
+
+
+_serial_lock = threading.Lock()
+_serial_holders = 0
+_serial_limiter = None
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+@contextmanager
+def serial_blas() -> Iterator[None]:
+    """BLAS on one thread while the block runs; in_threads splits the large products instead.
+
+    OpenBLAS's threads spin while they wait for their next call.  Next to another
+    busy process, or to in_threads' own workers, each small product then waits for
+    a spinning thread to yield its core: two align() processes side by side took
+    a third longer with BLAS on every core.  The limit is per process, so while
+    align() runs in several threads it holds until the last one leaves.
+    """
+    global _serial_holders, _serial_limiter
+    with _serial_lock:
+        if _serial_holders == 0:
+            _serial_limiter = _blas().limit(limits=1, user_api="blas")
+        _serial_holders += 1
+    try:
+        yield
+    finally:
+        with _serial_lock:
+            _serial_holders -= 1
+            if _serial_holders == 0:
+                _serial_limiter.restore_original_limits()
+                _serial_limiter = None
