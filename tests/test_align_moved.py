@@ -5,7 +5,7 @@ from conftest import planted_counter
 
 from diglot.align.bead import Bead
 from diglot.align.distance import relative_distance
-from diglot.align.moved import find_moved
+from diglot.align.moved import find_moved, reglue
 
 
 def _reference(us, ut, x, y, mean_x, mean_y, max_distance=0.45, min_gap=0.15):
@@ -172,3 +172,24 @@ def test_the_lone_match_of_a_high_odds_sentence_is_searched_within_its_reach():
                 want[(0, i)] = int(cand[cos.argmax()])
         assert {k: p for k, (_, p) in got.items()} == want
         assert reach != 3 or len(want) < len(rows)  # a narrow reach leaves some rows without a match
+
+
+def _sentences(beads):
+    return sorted(i for b in beads for i in b.src), sorted(j for b in beads for j in b.tgt)
+
+
+def test_reglue_puts_back_what_was_freed_from_both_sides_of_one_bead():
+    """free_moved_edges freed source 2 and target 2 of the bead (0 1 2 | 0 1 2);
+    find_moved left both alone, so both go back, and no sentence is lost."""
+    beads = [Bead((0, 1), (0, 1), 0.9), Bead((2,), (), 0.0), Bead((), (2,), 0.0), Bead((3,), (3,), 0.9)]
+    freed = {(0, 2): (0, 0), (1, 2): (1, 0)}
+    out = reglue(beads, freed)
+    assert [(b.src, b.tgt) for b in out] == [((0, 1, 2), (0, 1, 2)), ((3,), (3,))]
+
+
+def test_reglue_leaves_a_freed_sentence_alone_when_its_bead_is_gone_or_it_was_paired():
+    beads = [Bead((0,), (), 0.0), Bead((), (0,), 0.0), Bead((1,), (), 0.0), Bead((2,), (1,), 0.8, False)]
+    freed = {(0, 1): (0, 0), (0, 2): (0, 0)}  # 0, their anchor, is one-sided now; 2 was paired
+    out = reglue(beads, freed)
+    assert [(b.src, b.tgt) for b in out] == [(b.src, b.tgt) for b in beads]
+    assert _sentences(out) == ([0, 1, 2], [0, 1])

@@ -27,6 +27,8 @@ bead.  `split_swaps` undoes that when the crossed pairs are clearly the match.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numba
 import numpy as np
 
@@ -269,24 +271,40 @@ def _edge_in(beads: list[Bead], marked: tuple[np.ndarray, np.ndarray]) -> np.nda
 
 
 def reglue(beads: list[Bead], freed: dict) -> list[Bead]:
-    """Put back into its bead every sentence free_moved_edges took out that find_moved left alone."""
-    lone = ({b.src[0] for b in beads if not b.tgt}, {b.tgt[0] for b in beads if not b.src})
-    back = {key: anchor for key, anchor in freed.items() if key[1] in lone[key[0]]}
-    if not back:
+    """Put back into its bead every sentence free_moved_edges took out that find_moved left alone.
+
+    A freed sentence whose anchor is no longer in a two-sided bead stays one-sided:
+    there is no bead left to put it back into.
+    """
+    if not freed:
         return beads
-    home = {}  # (side, sentence) of an anchor -> sentences to add back, per side
-    for (s, k), anchor in back.items():
-        home.setdefault(anchor, ([], []))[s].append(k)
-    out: list[Bead] = []
-    for b in beads:
-        if (not b.tgt and (0, b.src[0]) in back) or (not b.src and (1, b.tgt[0]) in back):
-            continue
-        add = next((home[a] for a in [(0, i) for i in b.src] + [(1, j) for j in b.tgt] if a in home), None) if b.src and b.tgt else None
-        if add is None:
-            out.append(b)
-        else:
-            out.append(Bead(tuple(sorted(b.src + tuple(add[0]))), tuple(sorted(b.tgt + tuple(add[1]))), b.score, b.monotonic))
-    return in_order(out)
+    sides = ([b.src for b in beads], [b.tgt for b in beads])
+    sizes = [np.fromiter(map(len, side), dtype=np.int64, count=len(beads)) for side in sides]
+    owner = [_owners(side, size) for side, size in zip(sides, sizes)]
+    home: dict[int, tuple[list, list]] = {}  # bead -> sentences to add back, per side
+    gone = set()  # the one-sentence beads they leave
+    for (s, k), (_, anchor) in freed.items():
+        alone, there = int(owner[s][k]), int(owner[s][anchor])
+        if sizes[s][alone] != 1 or sizes[1 - s][alone] or not (sizes[0][there] and sizes[1][there]):
+            continue  # find_moved paired it, or its bead is gone
+        home.setdefault(there, ([], []))[s].append(k)
+        gone.add(alone)
+    if not home:
+        return beads
+    glued = {
+        i: Bead(tuple(sorted(beads[i].src + tuple(add_s))), tuple(sorted(beads[i].tgt + tuple(add_t))),
+                beads[i].score, beads[i].monotonic)
+        for i, (add_s, add_t) in home.items()
+    }  # fmt: skip
+    return in_order([glued.get(i, b) for i, b in enumerate(beads) if i not in gone])
+
+
+def _owners(side: list[tuple[int, ...]], sizes: np.ndarray) -> np.ndarray:
+    """owner[k]: the index of the bead that holds sentence k of this side."""
+    ids = np.fromiter(chain.from_iterable(side), dtype=np.int64, count=int(sizes.sum()))
+    owner = np.full(int(ids.max(initial=-1)) + 1, -1, dtype=np.int64)
+    owner[ids] = np.repeat(np.arange(len(side)), sizes)
+    return owner
 
 
 def find_moved(
