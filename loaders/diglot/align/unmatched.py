@@ -22,7 +22,7 @@ about 0 and visibly pulls a window's cosine down.
   on whole, when the bead's length ratio fits much better without it; and a
   stretch facing a run whose leaving makes the length ratio worse, when the
   cosine rises clearly without it (a stranger that evens out the lengths);
-  and, where the odds can be trusted, a stretch facing a run whatever its
+  and, where the odds can be trusted, either kind of stretch whatever its
   odds when the length ratio fits clearly better and the cosine does not drop
   without it (what a passage dropped from the other side leaves behind: on
   topic, so its odds are those of its neighbours' translations, rarely low).
@@ -90,13 +90,14 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
     bead's length misfit down by more than `whole_misfit`.  A stretch facing a
     run whose leaving makes the length misfit worse may still go, given
     `free_gain`, when the cosine rises by at least that much without it.
-    Given `fit_gain`, a stretch facing a run may go whatever its sentences' odds
-    when its leaving brings the length misfit down by more than `fit_gain`.
+    Given `fit_gain`, a stretch may go whatever its sentences' odds when its
+    leaving brings the length misfit down by more than `fit_gain` (facing a
+    run) or `whole_misfit` (anywhere).
     """
     base, best = None, None
     for anywhere in (False, True) if whole_misfit is not None and lengths is not None else (False,):
         # odds above max_log_odds stop a stretch unless its length misfit can vouch for it
-        gate = np.inf if fit_gain is not None and lengths is not None and not anywhere else max_log_odds
+        gate = np.inf if fit_gain is not None and lengths is not None else max_log_odds
         for s in (0, 1):
             side = sides[s]
             for front in (True, False):
@@ -150,21 +151,24 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     a stranger the path glued on because it evened out a bead's lengths, not
     a clause of the bead, which centred looks only about as unrelated as the
     rest of the bead is related.
-    Given `fit_gain` as well, a stretch facing a run goes whatever its
-    sentences' odds when the bead's log length ratio fits better by more than
-    `fit_gain` without it and its cosine does not drop (rejoin_fragments' test
-    the other way round): a sentence whose counterpart is gone (a passage
-    dropped from the other side) has the odds of its on-topic neighbours'
-    translations, often far from low, but its bead's lengths and cosine both
-    say it does not belong.
+    Given `fit_gain` as well, an edge stretch goes whatever its sentences' odds
+    when its cosine does not drop and its log length ratio fits better by more
+    than `fit_gain` without it (facing a run: rejoin_fragments' test the other
+    way round), or by more than `whole_misfit` (no one-sided neighbour): a
+    sentence whose counterpart is gone (a passage dropped from the other side)
+    has the odds of its on-topic neighbours' translations, often far from low,
+    but its bead's lengths and cosine both say it does not belong.
     """
     lone = _lone_marks(beads, len(odds_x), len(odds_y))
     odds = (odds_x, odds_y)
     out: list[Bead] = []
     trimmed = False
     by_fit = fit_gain is not None and lengths is not None
-    for b, may_cut in zip(beads, low_edged(beads, odds_x, odds_y, max_log_odds).tolist()):
-        if not (may_cut or by_fit and _faces_run(b, lone)):
+    if by_fit:  # a stretch's leaving brings the misfit down by at most all of it
+        least = fit_gain if whole_misfit is None else min(fit_gain, whole_misfit)
+        misfit_cut = (_misfits(beads, lengths) > least - 1e-9).tolist()
+    for k, (b, may_cut) in enumerate(zip(beads, low_edged(beads, odds_x, odds_y, max_log_odds).tolist())):
+        if not (may_cut or by_fit and misfit_cut[k]):
             out.append(b)
             continue
         sides = [list(b.src), list(b.tgt)]
@@ -182,12 +186,18 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     return in_order(out) if trimmed else beads
 
 
-def _faces_run(b: Bead, lone: tuple[np.ndarray, np.ndarray]) -> bool:
-    """A two-sided bead of three sentences or more with a side of two or more next to a
-    one-sided run or an end (lone: _lone_marks')."""
-    if not b.src or not b.tgt or len(b.src) + len(b.tgt) < 3:
-        return False
-    return any(len(side) >= 2 and (marks[side[0]] or marks[side[-1] + 2]) for side, marks in zip((b.src, b.tgt), lone))
+def _misfits(beads: list[Bead], lengths: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+    """Per bead: _length_misfit for two-sided beads of three sentences or more, 0 for the rest
+    (they have no stretch to give up)."""
+    out = np.zeros(len(beads))
+    rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and len(b.src) + len(b.tgt) > 2], dtype=np.int64)
+    if not len(rows):
+        return out
+    lx, ly, ratio = lengths
+    total = lambda side, lens: np.where(side >= 0, lens[np.maximum(side, 0)], 0.0).sum(1)  # noqa: E731
+    src, tgt = padded([beads[k].src for k in rows]), padded([beads[k].tgt for k in rows])
+    out[rows] = np.abs(log_length_ratio(total(src, lx), total(tgt, ly), ratio))
+    return out
 
 
 def low_edged(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log_odds: float) -> np.ndarray:
