@@ -574,3 +574,61 @@ def test_centred_levels_from_a_memo_are_those_computed_afresh_bit_for_bit():
     match, background = _match_and_next_again(x, y, means, later, memo)
     fresh_match, fresh_background = _match_and_next(x, y, means, later)
     assert match.tobytes() == fresh_match.tobytes() and background.tobytes() == fresh_background.tobytes()
+
+
+def test_trim_runs_lets_a_likely_edge_go_when_lengths_and_cosine_say_so():
+    """A stretch facing a one-sided run whose odds are not low (above max_log_odds)
+    stays without fit_gain; with it, it goes once the bead's length ratio fits
+    better by more than fit_gain without it and the centred cosine does not drop."""
+    from diglot.align.unmatched import side_means, trim_runs
+
+    rng = np.random.default_rng(11)
+    x = _unit_rows(rng.standard_normal((4, 16)))
+    y = np.stack([x[0], x[3], _unit_rows(rng.standard_normal((1, 16)))[0]])  # src 1 translates nothing
+    beads = [Bead((0, 1), (0,), 1.0), Bead((2,), (), 0.0), Bead((3,), (1,), 1.0), Bead((), (2,), 0.0)]
+    odds_x, odds_y = np.array([5.0, 1.0, -6.0, 5.0]), np.array([5.0, 5.0, -6.0])  # src 1: an on-topic neighbour's odds
+    lengths = (np.full(4, 40.0), np.full(3, 40.0), 1.0)
+    args = (x, y, side_means(x, y), odds_x, odds_y)
+    pairs = lambda bs: [(b.src, b.tgt) for b in bs]  # noqa: E731
+    assert trim_runs(beads, *args, max_log_odds=-2.0, lengths=lengths) == beads  # its odds keep it
+    cut = trim_runs(beads, *args, max_log_odds=-2.0, lengths=lengths, fit_gain=0.15)
+    assert pairs(cut) == [((0,), (0,)), ((1,), ()), ((2,), ()), ((3,), (1,)), ((), (2,))]
+    # a length gain below fit_gain is not enough
+    assert trim_runs(beads, *args, max_log_odds=-2.0, lengths=lengths, fit_gain=5.0) == beads
+    # nor is the length gain where the cosine drops without the stretch (a split-off clause)
+    y_clause = np.stack([_unit_rows((x[0] + x[1])[None])[0], x[3], y[2]])
+    clause = (x, y_clause, side_means(x, y_clause), odds_x, odds_y)
+    assert trim_runs(beads, *clause, max_log_odds=-2.0, lengths=lengths, fit_gain=0.15) == beads
+
+
+def test_a_glued_on_topic_neighbour_leaves_its_bead_by_length(monkeypatch):
+    """Planted dev at 30%: what a passage dropped from one side leaves behind has
+    its neighbours' odds, rarely low, and the DP glues it onto the next bead; the
+    centred trim_runs gives it up where the bead's lengths fit clearly better and
+    its cosine does not drop without it (fit_gain; 536 -> 542 of 552)."""
+    import diglot.align as api
+
+    count = planted_counter(("dev", 0.3))
+    with_fit = count().left_alone
+    trim = api.trim_runs
+    monkeypatch.setattr(api, "trim_runs", lambda *a, **k: trim(*a, **{**k, "fit_gain": None}))
+    assert with_fit >= count().left_alone + 5
+
+
+def test_trim_runs_lets_a_likely_stretch_without_one_sided_neighbour_go_by_length():
+    """With fit_gain, the stretch with no one-sided neighbour that whole_misfit lets go
+    need not have low odds either: its length misfit and cosine vouch for it."""
+    from diglot.align.unmatched import side_means, trim_runs
+
+    rng = np.random.default_rng(9)
+    x = _unit_rows(rng.standard_normal((4, 16)))
+    y = np.stack([x[0], x[1], x[3]])  # src 2 translates nothing
+    beads = [Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 1.0), Bead((3,), (2,), 1.0)]
+    odds_x, odds_y = np.array([5.0, 5.0, 1.0, 5.0]), np.full(3, 5.0)
+    lengths = (np.full(4, 40.0), np.full(3, 40.0), 1.0)
+    args = (x, y, side_means(x, y), odds_x, odds_y)
+    kw = dict(max_log_odds=-2.0, lengths=lengths, whole_misfit=0.4)
+    assert trim_runs(beads, *args, **kw) == beads  # its odds keep it
+    cut = trim_runs(beads, *args, **kw, fit_gain=0.15)
+    assert [(b.src, b.tgt) for b in cut] == [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))]
+    assert trim_runs(beads, *args, **{**kw, "whole_misfit": 2.0}, fit_gain=0.15) == beads  # too small a gain

@@ -140,6 +140,16 @@ TRUSTED_SEPARATION = 2.0
 # left out for its low odds.  Planted dev, devsec and devshort (0, 10 and 30%)
 # and planted dev with moves gain strict F1 or keep it from 0.1 to 0.3, dev
 # unchanged; 0.1-0.15 gain most (planted dev at 30%).
+# The centred trim_runs takes the same test the other way round where the odds
+# can be trusted (_trusted): a stretch facing a run leaves its bead, whatever
+# its odds, when the bead's length ratio fits better by more than this without
+# it and its centred cosine does not drop (a stretch with no one-sided
+# neighbour: by more than WHOLE_RUN_MISFIT).  What a passage dropped from the
+# other side leaves behind is on the documents' topic, so its odds are those of
+# its neighbours' translations, rarely below RUN_MAX_LOG_ODDS; the DP glues it
+# onto the neighbouring bead.  No odds gate there gains most on planted sets
+# (gates 0-4 less), strict F1 of no align_tune set falls; this gain 0.1 and
+# WHOLE_RUN_MISFIT 0.3 instead cost unplanted devshort strict F1.
 REJOIN_FIT_GAIN = 0.15
 # moved.find_moved: a pair of leftovers is a moved translation when its centred
 # cosine is at least this share of the way from the document's unrelated level
@@ -316,7 +326,8 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
     if counterpart_pass:
         beads = trim_runs(beads, x, y, None, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS)
         beads = trim_runs(beads, x, y, means, odds.src, odds.tgt, max_log_odds=RUN_MAX_LOG_ODDS, lengths=lens,
-                          whole_misfit=WHOLE_RUN_MISFIT, free_gain=FREE_GAIN)
+                          whole_misfit=WHOLE_RUN_MISFIT, free_gain=FREE_GAIN,
+                          fit_gain=REJOIN_FIT_GAIN if _trusted(odds) else None)
         levels = centred_levels(beads, x, y, means, odds.src, odds.tgt, memo=memo)
         # the levels stand after split_unrelated: its gates (at most 0) keep every
         # confident 1-1 bead, whose sentences have positive log-odds

@@ -21,7 +21,11 @@ about 0 and visibly pulls a window's cosine down.
   pass may also cut a stretch with no one-sided neighbour, a short run glued
   on whole, when the bead's length ratio fits much better without it; and a
   stretch facing a run whose leaving makes the length ratio worse, when the
-  cosine rises clearly without it (a stranger that evens out the lengths).
+  cosine rises clearly without it (a stranger that evens out the lengths);
+  and, where the odds can be trusted, either kind of stretch whatever its
+  odds when the length ratio fits clearly better and the cosine does not drop
+  without it (what a passage dropped from the other side leaves behind: on
+  topic, so its odds are those of its neighbours' translations, rarely low).
 - `split_unrelated`: a bead whose sentences all have low odds of a
   counterpart and whose two sides are hardly alike once centred (judged
   against this document pair's own centred levels of a translation and of a
@@ -77,7 +81,8 @@ def _length_misfit(lengths, src, tgt) -> float:
     return abs(float(log_length_ratio(lx[src].sum(), ly[tgt].sum(), ratio)))
 
 
-def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None, free_gain=None):
+def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit=None, free_gain=None,
+              fit_gain=None):
     """(cosine, side, cut, rest) of the best edge stretch to give up, or None.
 
     Stretches facing a one-sided run (or an end) first; failing those, given
@@ -85,23 +90,33 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
     bead's length misfit down by more than `whole_misfit`.  A stretch facing a
     run whose leaving makes the length misfit worse may still go, given
     `free_gain`, when the cosine rises by at least that much without it.
+    Given `fit_gain`, a stretch may go whatever its sentences' odds when its
+    leaving brings the length misfit down by more than `fit_gain` (facing a
+    run) or `whole_misfit` (anywhere).
     """
     base, best = None, None
     for anywhere in (False, True) if whole_misfit is not None and lengths is not None else (False,):
+        # odds above max_log_odds stop a stretch unless its length misfit can vouch for it
+        gate = np.inf if fit_gain is not None and lengths is not None else max_log_odds
         for s in (0, 1):
             side = sides[s]
             for front in (True, False):
                 if lone[s][(side[0] - 1 if front else side[-1] + 1) + 1] == anywhere:
                     continue
+                likely = False  # the stretch holds a sentence not below max_log_odds
                 for k in range(1, len(side)):
                     cut, rest = (side[:k], side[k:]) if front else (side[-k:], side[:-k])
-                    if odds[s][cut[-1] if front else cut[0]] >= max_log_odds:
+                    edge = odds[s][cut[-1] if front else cut[0]]
+                    if edge >= gate:
                         break
+                    likely = likely or edge >= max_log_odds
                     trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
                     need = 0.0  # what the bead's cosine must gain without the stretch
                     if lengths is not None:
                         after, before = _length_misfit(lengths, *trial), _length_misfit(lengths, *sides)
                         if anywhere and after >= before - whole_misfit:
+                            continue
+                        if likely and after >= before - fit_gain:
                             continue
                         if after > before:
                             if free_gain is None:
@@ -118,7 +133,8 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
 
 def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.ndarray, *, max_log_odds: float,
               lengths: tuple[np.ndarray, np.ndarray, float] | None = None,
-              whole_misfit: float | None = None, free_gain: float | None = None) -> list[Bead]:
+              whole_misfit: float | None = None, free_gain: float | None = None,
+              fit_gain: float | None = None) -> list[Bead]:
     """Give the edge stretches of beads next to one-sided runs (or the documents' ends) to those runs.
 
     means: side_means(x, y) to judge on centred vectors, None for raw ones.  A
@@ -135,18 +151,29 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     a stranger the path glued on because it evened out a bead's lengths, not
     a clause of the bead, which centred looks only about as unrelated as the
     rest of the bead is related.
+    Given `fit_gain` as well, an edge stretch goes whatever its sentences' odds
+    when its cosine does not drop and its log length ratio fits better by more
+    than `fit_gain` without it (facing a run: rejoin_fragments' test the other
+    way round), or by more than `whole_misfit` (no one-sided neighbour): a
+    sentence whose counterpart is gone (a passage dropped from the other side)
+    has the odds of its on-topic neighbours' translations, often far from low,
+    but its bead's lengths and cosine both say it does not belong.
     """
     lone = _lone_marks(beads, len(odds_x), len(odds_y))
     odds = (odds_x, odds_y)
     out: list[Bead] = []
     trimmed = False
-    for b, may_cut in zip(beads, low_edged(beads, odds_x, odds_y, max_log_odds).tolist()):
-        if not may_cut:
+    by_fit = fit_gain is not None and lengths is not None
+    if by_fit:  # a stretch's leaving brings the misfit down by at most all of it
+        least = fit_gain if whole_misfit is None else min(fit_gain, whole_misfit)
+        misfit_cut = (_misfits(beads, lengths) > least - 1e-9).tolist()
+    for k, (b, may_cut) in enumerate(zip(beads, low_edged(beads, odds_x, odds_y, max_log_odds).tolist())):
+        if not (may_cut or by_fit and misfit_cut[k]):
             out.append(b)
             continue
         sides = [list(b.src), list(b.tgt)]
         while len(sides[0]) + len(sides[1]) > 2:
-            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit, free_gain)
+            best = _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfit, free_gain, fit_gain)
             if best is None:
                 break
             _, s, cut, sides[s] = best
@@ -157,6 +184,20 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
         out.append(b if kept else Bead(tuple(sides[0]), tuple(sides[1]), b.score, b.monotonic))
     # beads in document order stay so when nothing was cut: in_order's keys are unique
     return in_order(out) if trimmed else beads
+
+
+def _misfits(beads: list[Bead], lengths: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+    """Per bead: _length_misfit for two-sided beads of three sentences or more, 0 for the rest
+    (they have no stretch to give up)."""
+    out = np.zeros(len(beads))
+    rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and len(b.src) + len(b.tgt) > 2], dtype=np.int64)
+    if not len(rows):
+        return out
+    lx, ly, ratio = lengths
+    total = lambda side, lens: np.where(side >= 0, lens[np.maximum(side, 0)], 0.0).sum(1)  # noqa: E731
+    src, tgt = padded([beads[k].src for k in rows]), padded([beads[k].tgt for k in rows])
+    out[rows] = np.abs(log_length_ratio(total(src, lx), total(tgt, ly), ratio))
+    return out
 
 
 def low_edged(beads: list[Bead], odds_x: np.ndarray, odds_y: np.ndarray, max_log_odds: float) -> np.ndarray:
