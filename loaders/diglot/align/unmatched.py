@@ -94,7 +94,7 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
     leaving brings the length misfit down by more than `fit_gain` (facing a
     run) or `whole_misfit` (anywhere).
     """
-    base, best = None, None
+    base, best, before = None, None, None  # the whole bead's cosine and length misfit, once
     for anywhere in (False, True) if whole_misfit is not None and lengths is not None else (False,):
         # odds above max_log_odds stop a stretch unless its length misfit can vouch for it
         gate = np.inf if fit_gain is not None and lengths is not None else max_log_odds
@@ -113,7 +113,8 @@ def _best_cut(sides, x, y, means, odds, lone, max_log_odds, lengths, whole_misfi
                     trial = (rest, sides[1]) if s == 0 else (sides[0], rest)
                     need = 0.0  # what the bead's cosine must gain without the stretch
                     if lengths is not None:
-                        after, before = _length_misfit(lengths, *trial), _length_misfit(lengths, *sides)
+                        before = _length_misfit(lengths, *sides) if before is None else before
+                        after = _length_misfit(lengths, *trial)
                         if anywhere and after >= before - whole_misfit:
                             continue
                         if likely and after >= before - fit_gain:
