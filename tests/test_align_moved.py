@@ -8,10 +8,13 @@ from diglot.align.distance import relative_distance
 from diglot.align.moved import find_moved, reglue
 
 
-def _reference(us, ut, x, y, mean_x, mean_y, max_distance=0.45, min_gap=0.15):
-    """Mutual nearest leftovers, close enough, with a clear runner-up on both sides."""
+def _reference(us, ut, x, y, mean_x, mean_y, max_distance=0.45, min_gap=0.15, outside=None):
+    """Mutual nearest leftovers, close enough, with a clear runner-up on both sides
+    (outside: cells that count as infinitely far)."""
     r = relative_distance(x[us] @ y[ut].T, mean_x[us][:, None], mean_y[ut][None, :])
     r[np.isnan(r)] = np.inf
+    if outside is not None:
+        r[outside] = np.inf
     order_rows, order_cols = np.sort(r, axis=1), np.sort(r, axis=0)
     second_row = order_rows[:, 1] if r.shape[1] > 1 else np.full(len(us), np.inf)
     second_col = order_cols[1] if r.shape[0] > 1 else np.full(len(ut), np.inf)
@@ -46,6 +49,27 @@ def test_moved_pairs_are_those_of_the_whole_matrix():
         assert all(not b.monotonic for b in out if b.src and b.tgt)
         found += len(got)
     assert found > 1000
+
+
+def test_moved_pairs_are_those_of_the_matrix_within_their_reach():
+    """With a reach, a pair is judged among the leftovers within the band |j - c(i)| <= reach
+    only, as if every cell outside it were infinitely far: a moved sentence is found
+    in its chapter, by the same rule in a long book as in a short one."""
+    rng = np.random.default_rng(8)
+    n, m, reach = 1500, 1200, 60
+    x = rng.normal(size=(n, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = x[rng.permutation(n)[:m]] + 0.02 * rng.normal(size=(m, 16)).astype(np.float32)  # moved anywhere
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    mean_x, mean_y = x @ y.mean(0), y @ x.mean(0)
+    beads = [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
+    out = find_moved(beads, x, y, mean_x, mean_y, reach=reach)
+    got = {b.src[0]: b.tgt[0] for b in out if b.src and b.tgt}
+    centre = np.floor((np.arange(n) + 0.5) * (m / n))
+    far = np.abs(np.arange(m)[None, :] - centre[:, None]) > reach
+    reference = _reference(np.arange(n), np.arange(m), x, y, mean_x, mean_y, outside=far)
+    assert got == reference and 50 < len(got) < 0.5 * n  # some moved within reach, most beyond it
+    assert len(_reference(np.arange(n), np.arange(m), x, y, mean_x, mean_y)) > 2 * len(got)  # anywhere: many more
 
 
 def test_a_moved_sentence_with_high_odds_is_freed_where_the_odds_search_the_whole_document(monkeypatch):

@@ -185,11 +185,11 @@ MOVED_NEXT_SHARE = 0.4
 # align_tune set and find the same moved pairs but one; 0.8 and up find fewer;
 # 0.55 and below pair a planted sentence on the same topic (planted dev at 10%).
 MOVED_MIN_GAIN = 0.7
-# ... within this many sentences of where the diagonal puts it: longer than any
-# document the constants were tuned on (Text+Berg dev: 554 sentences), so there
-# the whole document; in a book, a chapter's worth, at a cost per sentence that
-# does not grow with the book (at 1,000,000 sentences a side the whole-document
-# search took about 10 s)
+# Moved sentences and their lone matches (free_moved_edges, find_moved) are
+# looked for within this many sentences of where the diagonal puts them: longer
+# than any document the constants were tuned on (Text+Berg dev: 554 sentences),
+# so there the whole document; in a book, a chapter's worth, by the same rule
+# at every size and at a cost per sentence that does not grow with the book
 MOVED_REACH = 2000
 # granularity.join_complementary: two neighbouring beads whose length misfits
 # cancel are joined when what one holds on a side is related to what the other
@@ -359,7 +359,7 @@ def _refine_beads(beads, x, y, near, debris, odds, lens, max_size, moved, counte
                                         odds_blind=short or odds.verdict == "too short", min_gain=MOVED_MIN_GAIN,
                                         reach=MOVED_REACH, lengths=lens, max_misfit=MOVED_MAX_MISFIT, debris=debris)
     # moved.py's thresholds are on the document-mean scale, whatever the DP used
-    beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0),
+    beads = find_moved(beads, x, y, x @ y.mean(axis=0), y @ x.mean(axis=0), reach=MOVED_REACH,
                        centred=None if levels is None else (means, levels), min_share=MOVED_SHARE,
                        next_share=MOVED_NEXT_SHARE, lengths=lens, fit_share=MOVED_FIT_SHARE,
                        max_misfit=MOVED_MAX_MISFIT)

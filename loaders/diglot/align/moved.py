@@ -67,8 +67,7 @@ def _crossed(src: tuple[int, ...], tgt: tuple[int, ...], x: np.ndarray, y: np.nd
 def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_y: np.ndarray, *,
                      max_log_odds: float, min_share: float, odds_blind: bool = False,
                      min_gain: float | None = None, lengths: tuple | None = None, max_misfit: float = 0.0,
-                     debris: tuple | None = None, reach: int | None = None,
-                     max_pool: int = 20000) -> tuple[list[Bead], dict]:
+                     debris: tuple | None = None, reach: int | None = None) -> tuple[list[Bead], dict]:
     """Take out of a bead an edge sentence that moved here: the path glues a lone moved
     sentence onto a neighbouring bead, where find_moved cannot see it.  Returns
     the beads and {(side, sentence): a sentence still in its bead} for `reglue`
@@ -76,7 +75,7 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
 
     An edge sentence of a bead of three or more sentences goes when its log-odds
     of a counterpart nearby are below `max_log_odds`, its best match among the
-    other side's one-sided sentences (the first `max_pool`) has a centred
+    other side's one-sided sentences within `reach` (below) has a centred
     cosine at least `min_share` of the way from background to match, and the
     bead's centred cosine does not drop without it.  centred: (side_means(x, y),
     centred_levels).
@@ -106,7 +105,7 @@ def free_moved_edges(beads: list[Bead], x, y, centred, odds_x: np.ndarray, odds_
     gain = np.inf if min_gain is None else min_gain * (levels[0] - levels[1])
     # a cosine is at most 1: a sentence closer than 1 - gain to its own bead cannot gain enough
     # anywhere, and most bead members are (the matrix product against the lone pool is the cost)
-    best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds, max_pool,
+    best = _best_lone_match(beads, x, y, means, odds, None if odds_blind else max_log_odds,
                             None if min_gain is None else 1.0 - gain, reach)
     if not best:
         return beads, {}
@@ -171,15 +170,14 @@ def _cos_to(x, y, means, s: int, k: int, other) -> float:
     return centred_cos(x, y, means, [k], other) if s == 0 else centred_cos(x, y, means, other, [k])
 
 
-def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_pool: int,
+def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None,
                      max_bead_cos: float | None = None, reach: int | None = None) -> dict:
-    """{(side, sentence): (best centred cosine to a one-sided sentence of the other side, that
-    sentence)} for the edge sentences of beads of 3+ sentences with log-odds below `max_log_odds`
-    (None: all; among the first `max_pool` one-sided sentences) or, given `max_bead_cos`, a
-    centred cosine to their bead's other side of at most that (among those within `reach`; None:
-    all)."""
-    every_lone = ([b.src[0] for b in beads if b.src and not b.tgt], [b.tgt[0] for b in beads if b.tgt and not b.src])
-    lone = (every_lone[0][:max_pool], every_lone[1][:max_pool])
+    """{(side, sentence): (best centred cosine to a one-sided sentence of the other side within
+    `reach` (None: anywhere), that sentence)} for the edge sentences of beads of 3+ sentences with
+    log-odds below `max_log_odds` (None: all) or, given `max_bead_cos`, a centred cosine to their
+    bead's other side of at most that."""
+    lone = (np.sort([b.src[0] for b in beads if b.src and not b.tgt]).astype(np.int64),
+            np.sort([b.tgt[0] for b in beads if b.tgt and not b.src]).astype(np.int64))
     edges: tuple[list[int], list[int]] = ([], [])
     loose: tuple[list[int], list[int]] = ([], [])  # edges above the odds gate, and
     facing: tuple[list, list] = ([], [])  # their bead's other side
@@ -203,12 +201,12 @@ def _best_lone_match(beads, x, y, means, odds, max_log_odds: float | None, max_p
     best = {}
     for s in (0, 1):
         if edges[s]:
-            best.update(_best_lone_within(np.sort(edges[s]), s, vecs, means, np.sort(lone[1 - s]), None))
+            best.update(_best_lone_within(np.sort(edges[s]), s, vecs, means, lone[1 - s], reach))
         if loose[s]:
             cos = _cos_to_sides(vecs[s], vecs[1 - s], means[s], means[1 - s], loose[s], facing[s])
             # the slack covers float32's error: the filter must never drop one the exact cosine keeps
             near = np.sort(np.array(loose[s])[cos <= max_bead_cos + 1e-4])
-            best.update(_best_lone_within(near, s, vecs, means, np.sort(every_lone[1 - s]), reach))
+            best.update(_best_lone_within(near, s, vecs, means, lone[1 - s], reach))
     return best
 
 
@@ -316,7 +314,7 @@ def find_moved(
     *,
     max_distance: float = 0.45,
     min_gap: float = 0.15,
-    max_pool: int = 20000,
+    reach: int | None = None,
     centred: tuple | None = None,
     min_share: float = 0.8,
     next_share: float = 0.4,
@@ -327,6 +325,9 @@ def find_moved(
     """Return `beads` with moved pairs merged into non-monotonic 1-1 beads.
 
     mean_x[k] / mean_y[k]: each sentence's mean cosine to the other document.
+    A pair is two leftovers each other's nearest, clearly ahead of the runner-up,
+    among the leftovers within `reach` sentences of where the diagonal puts them
+    (scaled by the length ratio, as neighbours.py's band; None: anywhere).
     centred: (side_means(x, y), (match, background) levels of centred_levels) or
     None.  Given, a pair's centred cosine must be at least `min_share` of the
     way from background to match, or `fit_share` of the way where lengths
@@ -335,16 +336,16 @@ def find_moved(
     place of `max_distance` on the relative distance; and leftovers next to a moved pair on both sides, in the same
     order, join it as moved pairs from `next_share` on (a passage moves as a
     whole: its neighbour on either side is a weaker match, but at the right
-    place).  Each leftover pool is capped at `max_pool` sentences so memory
-    stays bounded.
+    place).
     """
-    lone_src = [b.src[0] for b in beads if b.src and not b.tgt]
-    lone_tgt = [b.tgt[0] for b in beads if b.tgt and not b.src]
-    if not lone_src or not lone_tgt:
+    us = np.array([b.src[0] for b in beads if b.src and not b.tgt], dtype=np.int64)
+    ut = np.array([b.tgt[0] for b in beads if b.tgt and not b.src], dtype=np.int64)
+    if not len(us) or not len(ut):
         return beads
-    us = np.array(lone_src[:max_pool])
-    ut = np.array(lone_tgt[:max_pool])
-    # scores in blocks so a huge leftover pool never needs an |us| x |ut| matrix at once
+    scale = len(y) / max(len(x), 1)
+    width = None if reach is None else int(np.ceil(reach * max(1.0, scale)))
+    if width is not None:  # a band's columns are found by position (in_order's leftovers already are)
+        us, ut = np.sort(us), np.sort(ut)
     best_t = np.zeros(len(us), dtype=np.int64)
     best_r = np.empty(len(us))
     second_r = np.empty(len(us))
@@ -352,11 +353,20 @@ def find_moved(
     col_second_r = np.full(len(ut), np.inf)
     col_best_s = np.full(len(ut), -1, dtype=np.int64)
     y_pool, mean_y_pool = y[ut], mean_y[ut]
+    # in blocks of rows, each against the pool columns its band reaches
     for start in range(0, len(us), 1024):
         rows = us[start : start + 1024]
         part = slice(start, start + len(rows))
-        _two_nearest(x[rows] @ y_pool.T, mean_x[rows], mean_y_pool, start,
-                     best_t[part], best_r[part], second_r[part], col_best_r, col_second_r, col_best_s)  # fmt: skip
+        lo, hi = 0, len(ut)
+        if width is not None:
+            mid = np.floor((rows + 0.5) * scale).astype(np.int64)
+            lo, hi = np.searchsorted(ut, mid[0] - width), np.searchsorted(ut, mid[-1] + width, side="right")
+        sim = x[rows] @ y_pool[lo:hi].T
+        if width is not None:
+            sim[np.abs(ut[None, lo:hi] - mid[:, None]) > width] = -np.inf
+        _two_nearest(sim, mean_x[rows], mean_y_pool[lo:hi], start, best_t[part], best_r[part], second_r[part],
+                     col_best_r[lo:hi], col_second_r[lo:hi], col_best_s[lo:hi])  # fmt: skip
+        best_t[part] += lo
     mutual = col_best_s[best_t] == np.arange(len(us))
     with np.errstate(invalid="ignore"):  # inf - inf where a row has no finite distance: NaN, not kept
         clear = (second_r - best_r >= min_gap) & (col_second_r[best_t] - best_r >= min_gap)
