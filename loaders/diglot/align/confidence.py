@@ -68,8 +68,8 @@ TWO_SIDED_FEATURES = ("bias", "bead_log_odds", "margin", "one_to_one_margin", "o
                       "neighbour_size", "one_to_one_edge_leak")
 ONE_SIDED_FEATURES = ("bias", "log_odds", "smoothed_log_odds", "margin", "in_run")
 
-TWO_SIDED_COEF = (1.5477, 0.4268, 1.9536, -1.5918, 0.2038, -0.3596, 0.8311, 0.8363, -1.6087, -1.1420, -0.9993, -2.0796)
-ONE_SIDED_COEF = (-1.1007, -0.8951, -9.9515, 0.8244, 2.8836)
+TWO_SIDED_COEF = (1.5696, 0.4446, 1.9289, -1.5565, 0.1697, -0.3618, 0.8482, 0.8246, -1.5618, -1.1494, -1.0174, -2.0871)
+ONE_SIDED_COEF = (-1.1352, -1.0118, -9.4939, 0.8278, 2.9514)
 
 MARGIN_CAP = 5.0  # a path this much worse is as good as impossible; beyond it the margin says nothing new
 ODDS_UNIT = 10.0  # log-odds are divided by this so all features are of order 1
