@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numba
 import numpy as np
@@ -93,3 +94,45 @@ def test_blas_runs_on_one_thread_inside_align_and_gets_its_threads_back(monkeypa
             align(["a", "b"], ["c", "d"], embedder=Watching())
             assert blas_threads() == {1}
         assert blas_threads() == {2}
+
+
+def test_shares_run_on_threads_started_once_and_nest_without_waiting_for_each_other(monkeypatch):
+    monkeypatch.setattr(numba.config, "NUMBA_NUM_THREADS", 3)
+    monkeypatch.setattr(threads, "MIN_PARALLEL_WORK", 1)
+    names, seen = set(), np.zeros((4, 90), np.int64)
+
+    def inner(start, stop, row):
+        seen[row, start:stop] += 1
+
+    def outer(start, stop, row):  # a share that splits work again runs it in its own thread
+        names.add(threading.current_thread().name)
+        threads.in_threads(inner, 90, row)
+
+    callers = [threading.Thread(target=threads.in_threads, args=(outer, 3, row)) for row in range(4)]
+    for caller in callers:  # align() called from several threads at once shares the pool
+        caller.start()
+    for caller in callers:
+        caller.join(timeout=30)
+    assert not any(caller.is_alive() for caller in callers)
+    assert (seen == 3).all()  # every outer share covered every row once
+    assert any(name.startswith("diglot-align") for name in names)
+    live = lambda: {t for t in threading.enumerate() if t.name.startswith("diglot-align")}  # noqa: E731
+    before = live()
+    threads.in_threads(outer, 3, 0)
+    assert live() == before  # no thread started for it
+
+
+def test_a_failing_share_fails_the_call_after_every_share_ends(monkeypatch):
+    monkeypatch.setattr(numba.config, "NUMBA_NUM_THREADS", 2)
+    monkeypatch.setattr(threads, "MIN_PARALLEL_WORK", 1)
+    ended = []
+
+    def kernel(start, stop):
+        if start > 0:
+            raise ValueError("bad rows")
+        time.sleep(0.05)
+        ended.append(start)
+
+    with pytest.raises(ValueError, match="bad rows"):
+        threads.in_threads(kernel, 10)
+    assert ended == [0]

@@ -11,6 +11,7 @@ NUMBA_NUM_THREADS (default: the machine's cores) caps the thread count.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +40,7 @@ def in_threads(kernel, extent, *args, cost: float = 1.0) -> None:
         n, work = int(extent), None
     total = int(work[-1]) if work is not None else n
     threads = min(numba.config.NUMBA_NUM_THREADS, max(1, int(total * cost) // MIN_PARALLEL_WORK))
-    if threads <= 1 or n < 2:
+    if threads <= 1 or n < 2 or getattr(_in_pool, "inside", False):  # a share splits no further
         kernel(0, n, *args)
         return
     if work is None:
@@ -47,9 +48,49 @@ def in_threads(kernel, extent, *args, cost: float = 1.0) -> None:
     else:
         cuts = np.searchsorted(work, np.linspace(0, total, threads + 1), side="left").clip(0, n)
         cuts[0], cuts[-1] = 0, n
-    with ThreadPoolExecutor(threads) as pool:
-        for done in [pool.submit(kernel, int(a), int(b), *args) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]:
-            done.result()
+    shares = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
+    # the calling thread takes the first share itself instead of waiting idle
+    others = [_workers(len(shares) - 1).submit(kernel, a, b, *args) for a, b in shares[1:]]
+    try:
+        kernel(*shares[0], *args)
+    finally:  # every share is done, or has failed, before the caller moves on
+        for done in others:
+            done.exception()
+    for done in others:
+        done.result()
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+_in_pool = threading.local()
+
+
+def _workers(count: int) -> ThreadPoolExecutor:
+    """The process's aligner threads, at least `count` of them: started once, not per
+    call, since starting a thread on a busy machine can cost more than a small band's
+    work.  Shared by align() calls in several threads; a share runs to its end
+    without waiting for another, so they cannot block each other."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < count:
+            old = _pool
+            _pool, _pool_size = ThreadPoolExecutor(count, "diglot-align", _mark_pool_thread), count
+            if old is not None:
+                old.shutdown(wait=False)
+        return _pool
+
+
+def _mark_pool_thread() -> None:
+    _in_pool.inside = True
+
+
+def _forget_pool() -> None:  # a forked child has the pool's objects but none of its threads
+    global _pool, _pool_size
+    _pool, _pool_size = None, 0
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 _serial_lock = threading.Lock()
