@@ -6,6 +6,8 @@ row ranges side by side changes nothing but the time.  Plain threads, not
 numba's parallel layer: its default scheduler aborts the process when two
 Python threads enter it, and users call align() from thread pools.
 NUMBA_NUM_THREADS (default: the machine's cores) caps the thread count.
+While align() runs, BLAS keeps to one thread (`serial_blas`): these threads
+split its large products instead.
 """
 
 from __future__ import annotations
