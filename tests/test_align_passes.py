@@ -632,3 +632,28 @@ def test_trim_runs_lets_a_likely_stretch_without_one_sided_neighbour_go_by_lengt
     cut = trim_runs(beads, *args, **kw, fit_gain=0.15)
     assert [(b.src, b.tgt) for b in cut] == [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))]
     assert trim_runs(beads, *args, **{**kw, "whole_misfit": 2.0}, fit_gain=0.15) == beads  # too small a gain
+
+
+def test_trim_runs_fit_filter_gives_each_bead_its_best_stretch_misfit_drop():
+    """trim_runs only searches a bead likely on every edge when some edge stretch could
+    fit its lengths better by fit_gain: _fit_gains must give, for each bead, the
+    largest drop of _length_misfit over its edge stretches, as the search computes it."""
+    from diglot.align.unmatched import _fit_gains, _length_misfit
+
+    rng = np.random.default_rng(5)
+    lx, ly = rng.uniform(1, 200, 300), rng.uniform(1, 200, 300)
+    lengths = (lx, ly, 1.3)
+    beads, i, j = [], 0, 0
+    for _ in range(60):
+        a, b = int(rng.integers(0, 6)), int(rng.integers(0, 6))
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), 0.5))
+        i, j = i + a, j + b
+    gains = _fit_gains(beads, lengths)
+    for bead, gain in zip(beads, gains):
+        sides = [list(bead.src), list(bead.tgt)]
+        drops = [
+            _length_misfit(lengths, *sides) - _length_misfit(lengths, *([rest, sides[1]] if s == 0 else [sides[0], rest]))
+            for s in (0, 1) for k in range(1, len(sides[s]))
+            for rest in (sides[s][k:], sides[s][:-k])
+        ] if bead.src and bead.tgt and len(bead.src) + len(bead.tgt) > 2 else []
+        assert gain == -np.inf if not drops else abs(gain - max(drops)) < 1e-9

@@ -165,9 +165,9 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     out: list[Bead] = []
     trimmed = False
     by_fit = fit_gain is not None and lengths is not None
-    if by_fit:  # a stretch's leaving brings the misfit down by at most all of it
+    if by_fit:  # only a bead some stretch of which could fit better by that much (slack: rounding)
         least = fit_gain if whole_misfit is None else min(fit_gain, whole_misfit)
-        misfit_cut = (_misfits(beads, lengths) > least - 1e-9).tolist()
+        misfit_cut = (_fit_gains(beads, lengths) > least - 1e-6).tolist()
     for k, (b, may_cut) in enumerate(zip(beads, low_edged(beads, odds_x, odds_y, max_log_odds).tolist())):
         if not (may_cut or by_fit and misfit_cut[k]):
             out.append(b)
@@ -187,17 +187,27 @@ def trim_runs(beads: list[Bead], x, y, means, odds_x: np.ndarray, odds_y: np.nda
     return in_order(out) if trimmed else beads
 
 
-def _misfits(beads: list[Bead], lengths: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
-    """Per bead: _length_misfit for two-sided beads of three sentences or more, 0 for the rest
-    (they have no stretch to give up)."""
-    out = np.zeros(len(beads))
+def _fit_gains(beads: list[Bead], lengths: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+    """Per bead: the most that giving up one edge stretch could bring its length misfit
+    down (-inf where it has no stretch to give up).  From prefix sums, so within
+    rounding of _length_misfit's: a filter, to be used with some slack."""
+    out = np.full(len(beads), -np.inf)
     rows = np.array([k for k, b in enumerate(beads) if b.src and b.tgt and len(b.src) + len(b.tgt) > 2], dtype=np.int64)
     if not len(rows):
         return out
     lx, ly, ratio = lengths
-    total = lambda side, lens: np.where(side >= 0, lens[np.maximum(side, 0)], 0.0).sum(1)  # noqa: E731
-    src, tgt = padded([beads[k].src for k in rows]), padded([beads[k].tgt for k in rows])
-    out[rows] = np.abs(log_length_ratio(total(src, lx), total(tgt, ly), ratio))
+    sides = [padded([beads[k].src for k in rows]), padded([beads[k].tgt for k in rows])]
+    lens = [np.where(side >= 0, values[np.maximum(side, 0)], 0.0) for side, values in zip(sides, (lx, ly))]
+    totals = [part.sum(1) for part in lens]
+    least = np.full(len(rows), np.inf)  # the best misfit without a stretch
+    for s in (0, 1):
+        count = (sides[s] >= 0).sum(1)
+        prefix = np.cumsum(lens[s], axis=1)
+        for k in range(1, prefix.shape[1]):
+            for rest in (totals[s] - prefix[:, k - 1], prefix[np.arange(len(rows)), np.maximum(count - k - 1, 0)]):
+                src, tgt = (rest, totals[1]) if s == 0 else (totals[0], rest)
+                least = np.where(count > k, np.minimum(least, np.abs(log_length_ratio(src, tgt, ratio))), least)
+    out[rows] = np.abs(log_length_ratio(totals[0], totals[1], ratio)) - least
     return out
 
 
