@@ -27,8 +27,6 @@ bead.  `split_swaps` undoes that when the crossed pairs are clearly the match.
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numba
 import numpy as np
 
@@ -276,9 +274,9 @@ def reglue(beads: list[Bead], freed: dict) -> list[Bead]:
     """
     if not freed:
         return beads
-    sides = ([b.src for b in beads], [b.tgt for b in beads])
-    sizes = [np.fromiter(map(len, side), dtype=np.int64, count=len(beads)) for side in sides]
-    owner = [_owners(side, size) for side, size in zip(sides, sizes)]
+    members = (padded([b.src for b in beads]), padded([b.tgt for b in beads]))
+    sizes = [(side >= 0).sum(1) for side in members]
+    owner = [_owners(side) for side in members]
     home: dict[int, tuple[list, list]] = {}  # bead -> sentences to add back, per side
     gone = set()  # the one-sentence beads they leave
     for (s, k), (_, anchor) in freed.items():
@@ -297,11 +295,12 @@ def reglue(beads: list[Bead], freed: dict) -> list[Bead]:
     return in_order([glued.get(i, b) for i, b in enumerate(beads) if i not in gone])
 
 
-def _owners(side: list[tuple[int, ...]], sizes: np.ndarray) -> np.ndarray:
-    """owner[k]: the index of the bead that holds sentence k of this side."""
-    ids = np.fromiter(chain.from_iterable(side), dtype=np.int64, count=int(sizes.sum()))
+def _owners(members: np.ndarray) -> np.ndarray:
+    """owner[k]: the row of `members` (padded sentence ids of each bead) that holds sentence k."""
+    rows, cols = np.nonzero(members >= 0)
+    ids = members[rows, cols]
     owner = np.full(int(ids.max(initial=-1)) + 1, -1, dtype=np.int64)
-    owner[ids] = np.repeat(np.arange(len(side)), sizes)
+    owner[ids] = rows
     return owner
 
 

@@ -20,8 +20,6 @@ still pair them elsewhere. Thresholds were chosen on Text+Berg dev only.
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numba
 import numpy as np
 
@@ -234,34 +232,24 @@ def in_order(beads: list[Bead]) -> list[Bead]:
     """Beads in document order: by first source sentence; a target-only bead right
     after the source sentence whose in-order bead holds the aligned target sentence
     nearest before it (first of all if there is none)."""
-    # a bead's sentence ids are in ascending order: its first is its least; flat
-    # arrays of all ids, not a loop per bead, since every pass calls this on a
-    # million beads at 1M sentences
-    srcs, tgts = [b.src for b in beads], [b.tgt for b in beads]
-    n_s = np.fromiter(map(len, srcs), dtype=np.int64, count=len(beads))
-    n_t = np.fromiter(map(len, tgts), dtype=np.int64, count=len(beads))
-    flat_t = np.fromiter(chain.from_iterable(tgts), dtype=np.int64)
-    first_s = _firsts(np.fromiter(chain.from_iterable(srcs), dtype=np.int64), n_s)
-    first_t = _firsts(flat_t, n_t)
+    # a bead's sentence ids are in ascending order: its first is its least.  Padded
+    # id arrays, not a loop per bead: every pass calls this on a million beads at 1M
+    src, tgt = padded([b.src for b in beads]), padded([b.tgt for b in beads])
+    first_s, first_t = src[:, 0], tgt[:, 0]
     lone_t = first_s < 0
     if not lone_t.any():
         return [beads[i] for i in np.lexsort((first_t, first_s)).tolist()]
-    anchored = (n_s > 0) & (n_t > 0) & np.array([b.monotonic for b in beads], dtype=bool)
-    keep = np.repeat(anchored, n_t)
-    tgt_ids = flat_t[keep]
-    tgt_src = np.repeat(first_s, n_t)[keep]
+    anchored = (first_s >= 0) & (first_t >= 0) & np.array([b.monotonic for b in beads], dtype=bool)
+    members = tgt[anchored]
+    held = members >= 0  # row by row: bead order, then each bead's own order
+    tgt_ids = members[held]
+    tgt_src = np.broadcast_to(first_s[anchored][:, None], members.shape)[held]
     order = np.argsort(tgt_ids, kind="stable")
     known, known_src = tgt_ids[order], tgt_src[order]
     k = np.searchsorted(known, first_t) - 1
     primary = np.where(lone_t, np.where(k >= 0, known_src[np.maximum(k, 0)] if len(known) else -1, -1), first_s)
     secondary = np.where(lone_t, np.where(k >= 0, 2, 0), 1)
     return [beads[i] for i in np.lexsort((first_t, secondary, primary)).tolist()]
-
-
-def _firsts(ids: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The first of each run of `sizes` ids (-1 for an empty run)."""
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    return np.where(sizes > 0, ids[np.minimum(starts, max(len(ids) - 1, 0))] if len(ids) else -1, -1)
 
 
 def bead_scores(beads: list[Bead], x: np.ndarray, y: np.ndarray, *, chunk: int = CHUNK) -> list[float]:
